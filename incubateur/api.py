@@ -1,0 +1,19 @@
+"""What every API endpoint shares: pagination and French JSON errors."""
+
+from rest_framework import pagination
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class PageNumberPagination(pagination.PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+    invalid_page_message = "Cette page n'existe pas."
+
+
+def exception_handler(exc, context):
+    """Return DRF's error response, with a ``detail`` message in French for every error."""
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(response.data, dict) and "detail" not in response.data:
+        response.data = {"detail": "Paramètres invalides.", "errors": response.data}
+    return response

@@ -1,0 +1,16 @@
+"""The API's one router: each app registers its read-only viewsets here, under /api/."""
+
+from rest_framework.routers import DefaultRouter
+
+from territoires.api import CommuneViewSet, DepartementViewSet, EpciViewSet, RegionViewSet
+
+
+class Router(DefaultRouter):
+    include_format_suffixes = False
+
+
+router = Router()
+router.register("territoires/regions", RegionViewSet, basename="region")
+router.register("territoires/departements", DepartementViewSet, basename="departement")
+router.register("territoires/epci", EpciViewSet, basename="epci")
+router.register("territoires/communes", CommuneViewSet, basename="commune")

@@ -1,0 +1,49 @@
+"""Structured logs: one JSON object a line, and no personal data in them."""
+
+import json
+import logging
+import re
+from datetime import UTC, datetime
+
+# Standard LogRecord attributes; anything else given through ``extra=`` is added to the JSON object.
+_RESERVED = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+_PHONE = re.compile(r"(?<!\d)(?:\+33\s?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)")
+# Follow-up tokens are secrets: never written to a log line.
+_FOLLOW_UP = re.compile(r"(/accompagnement/suivi/)[^/\s\"]+")
+
+
+def scrub(text: str) -> str:
+    """Mask e-mail addresses, phone numbers and follow-up tokens in a log message."""
+    text = _EMAIL.sub("[courriel masqué]", text)
+    text = _PHONE.sub("[téléphone masqué]", text)
+    return _FOLLOW_UP.sub(r"\1[jeton masqué]", text)
+
+
+class PersonalDataFilter(logging.Filter):
+    """Rewrite every record's message with its personal data masked."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = scrub(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    """Format a record as one JSON object on one line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        payload = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for key, value in vars(record).items():
+            if key not in _RESERVED and not key.startswith("_"):
+                payload[key] = value if isinstance(value, str | int | float | bool | None) else repr(value)
+        if record.exc_info:
+            payload["exception"] = self.formatException(record.exc_info)
+        return json.dumps(payload, ensure_ascii=False)

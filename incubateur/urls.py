@@ -1,0 +1,33 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+
+from incubateur import views
+from incubateur.api_router import router
+
+site_page = views.SitePageView.as_view
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("accessibilite/", site_page(template_name="incubateur/accessibilite.html"), name="accessibilite"),
+    path("mentions-legales/", site_page(template_name="incubateur/mentions_legales.html"), name="mentions_legales"),
+    path(
+        "donnees-personnelles/",
+        site_page(template_name="incubateur/donnees_personnelles.html"),
+        name="donnees_personnelles",
+    ),
+    path("plan-du-site/", site_page(template_name="incubateur/plan_du_site.html"), name="plan_du_site"),
+    path("sante/", views.health, name="health"),
+    path("services/", include("catalogue.urls")),
+    path("consultation/", include("consultation.urls")),
+    path("accompagnement/", include("accompagnement.urls")),
+    path("api/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularRedocView.as_view(url_name="api_schema"), name="api_docs"),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "incubateur.views.bad_request"
+handler403 = "incubateur.views.permission_denied"
+handler404 = "incubateur.views.page_not_found"
+handler500 = "incubateur.views.server_error"

@@ -1,0 +1,68 @@
+"""Site-wide pages: home, the mandatory pages of a State site, health check and error pages."""
+
+import logging
+import sys
+
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.generic import TemplateView
+
+from catalogue.models import Service
+from consultation.models import Contribution, Enjeu
+
+logger = logging.getLogger(__name__)
+
+
+class HomeView(TemplateView):
+    template_name = "incubateur/home.html"
+
+    def get_context_data(self, **kwargs):
+        services = Service.objects.published()
+        return super().get_context_data(
+            services_count=services.count(),
+            open_services_count=services.with_open_code().count(),
+            contributions_count=Contribution.objects.count(),
+            enjeux_count=Enjeu.objects.count(),
+            **kwargs,
+        )
+
+
+class SitePageView(TemplateView):
+    """A page of plain content; its title and breadcrumb come from the template."""
+
+
+@never_cache
+def health(request):
+    """Answer 200 when the database answers a query, 503 otherwise."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        logger.warning("Health check: the database does not answer.")
+        return JsonResponse({"status": "indisponible", "database": "error"}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+def bad_request(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    """A French error page; an unreachable database is a temporary outage (503), not a bug (500)."""
+    error = sys.exc_info()[1]
+    if isinstance(error, DatabaseError):
+        response = render(request, "503.html", status=503)
+        response["Retry-After"] = "60"
+        return response
+    return render(request, "500.html", status=500)

@@ -1,0 +1,172 @@
+"""Reference territories from the official lists (COG, INSEE populations, DGCL EPCI perimeters)."""
+
+import re
+
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.db import models
+from django.db.models import BooleanField, Case, IntegerField, Q, Value, When
+from django.db.models.expressions import RawSQL
+
+from territoires.search import normalize
+
+INSEE_CODE = re.compile(r"^(\d{2}|2[AB])\d{3}$", re.IGNORECASE)
+SIREN = re.compile(r"^\d{9}$")
+
+
+class Zone(models.TextChoices):
+    METRO = "metro", "France métropolitaine"
+    DROM = "drom", "départements et régions d'outre-mer"
+    COM = "com", "collectivités d'outre-mer"
+
+
+class Region(models.Model):
+    code = models.CharField("code INSEE", max_length=3, primary_key=True)
+    nom = models.CharField("nom", max_length=100)
+    chef_lieu = models.CharField("chef-lieu (code INSEE)", max_length=5, blank=True)
+    zone = models.CharField("zone", max_length=5, choices=Zone.choices)
+
+    class Meta:
+        verbose_name = "région"
+        verbose_name_plural = "régions"
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.nom
+
+
+class Departement(models.Model):
+    code = models.CharField("code INSEE", max_length=3, primary_key=True)
+    nom = models.CharField("nom", max_length=100)
+    region = models.ForeignKey(Region, verbose_name="région", on_delete=models.PROTECT, related_name="departements")
+    chef_lieu = models.CharField("chef-lieu (code INSEE)", max_length=5, blank=True)
+    zone = models.CharField("zone", max_length=5, choices=Zone.choices)
+
+    class Meta:
+        verbose_name = "département"
+        verbose_name_plural = "départements"
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.nom} ({self.code})"
+
+
+class TerritoryQuerySet(models.QuerySet):
+    """Search shared by communes and EPCI: exact name, then name prefix, then word prefix, then anywhere."""
+
+    def _rank_by_name(self, words: str):
+        return Case(
+            When(nom_recherche=words, then=Value(0)),
+            When(nom_recherche__startswith=words, then=Value(1)),
+            When(nom_recherche__contains=" " + words, then=Value(2)),
+            default=Value(3),
+            output_field=IntegerField(),
+        )
+
+    def _name_matches(self, words: str):
+        return self.filter(nom_recherche__contains=words).annotate(rang=self._rank_by_name(words))
+
+
+class EpciQuerySet(TerritoryQuerySet):
+    def search(self, text: str):
+        """EPCI whose name or SIREN matches ``text``, the most relevant first."""
+        text = text.strip()
+        if text.isdigit():
+            return self.filter(siren__startswith=text).annotate(rang=Value(0)).order_by("siren")
+        words = normalize(text)
+        if not words:
+            return self.none()
+        return self._name_matches(words).order_by("rang", "-population_communes_insee", "nom")
+
+
+class Epci(models.Model):
+    class Type(models.TextChoices):
+        CC = "CC", "communauté de communes"
+        CA = "CA", "communauté d'agglomération"
+        CU = "CU", "communauté urbaine"
+        METRO = "METRO", "métropole"
+        MET69 = "MET69", "Métropole de Lyon"
+
+    siren = models.CharField("SIREN", max_length=9, primary_key=True)
+    nom = models.CharField("nom", max_length=200)
+    nom_recherche = models.CharField("nom normalisé pour la recherche", max_length=200, editable=False)
+    type = models.CharField("type", max_length=5, choices=Type.choices)
+    mode_financement = models.CharField("mode de financement", max_length=3)
+    population = models.PositiveIntegerField("population municipale (DGCL)", null=True)
+    population_totale = models.PositiveIntegerField("population totale (DGCL)", null=True)
+    # The ANSM uses this figure: the same INSEE millésime as the communes' populations.
+    population_communes_insee = models.PositiveIntegerField(
+        "population municipale (somme INSEE des communes membres)", null=True
+    )
+    nombre_communes = models.PositiveIntegerField("nombre de communes")
+
+    objects = EpciQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "EPCI"
+        verbose_name_plural = "EPCI"
+        ordering = ["nom"]
+        indexes = [GinIndex(OpClass("nom_recherche", name="gin_trgm_ops"), name="epci_nom_trgm")]
+
+    def __str__(self):
+        return self.nom
+
+
+class CommuneQuerySet(TerritoryQuerySet):
+    def search(self, text: str):
+        """Communes matching ``text`` by INSEE code, postal code or name, the most relevant first."""
+        text = text.strip()
+        if INSEE_CODE.match(text):
+            return (
+                self.filter(Q(code_insee=text.upper()) | Q(codes_postaux__contains=[text]))
+                .annotate(rang=Case(When(code_insee=text.upper(), then=Value(0)), default=Value(1)))
+                .order_by("rang", "-population", "nom")
+            )
+        if text.isdigit():
+            if len(text) > 5:
+                return self.none()
+            pattern = text + "%"
+            postal = RawSQL(
+                "EXISTS (SELECT 1 FROM unnest(codes_postaux) AS cp WHERE cp LIKE %s)", [pattern], BooleanField()
+            )
+            return (
+                self.filter(Q(code_insee__startswith=text) | Q(postal))
+                .annotate(rang=Value(0))
+                .order_by("-population", "nom")
+            )
+        words = normalize(text)
+        if not words:
+            return self.none()
+        return self._name_matches(words).order_by("rang", "-population", "nom")
+
+
+class Commune(models.Model):
+    code_insee = models.CharField("code INSEE", max_length=5, primary_key=True)
+    nom = models.CharField("nom", max_length=100)
+    nom_recherche = models.CharField("nom normalisé pour la recherche", max_length=100, editable=False)
+    departement = models.ForeignKey(
+        Departement, verbose_name="département", on_delete=models.PROTECT, related_name="communes"
+    )
+    region = models.ForeignKey(Region, verbose_name="région", on_delete=models.PROTECT, related_name="communes")
+    epci = models.ForeignKey(
+        Epci, verbose_name="EPCI", on_delete=models.PROTECT, related_name="communes", null=True, blank=True
+    )
+    zone = models.CharField("zone", max_length=5, choices=Zone.choices)
+    # INSEE populations de référence 2023 (population municipale); unknown for a few uninhabited COM entries.
+    population = models.PositiveIntegerField("population municipale", null=True, blank=True)
+    siren = models.CharField("SIREN de la commune", max_length=9, blank=True)
+    codes_postaux = ArrayField(models.CharField(max_length=5), verbose_name="codes postaux", default=list, blank=True)
+
+    objects = CommuneQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "commune"
+        verbose_name_plural = "communes"
+        ordering = ["nom"]
+        indexes = [
+            GinIndex(OpClass("nom_recherche", name="gin_trgm_ops"), name="commune_nom_trgm"),
+            GinIndex(fields=["codes_postaux"], name="commune_codes_postaux"),
+        ]
+
+    def __str__(self):
+        return f"{self.nom} ({self.departement_id})"
