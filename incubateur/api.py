@@ -1,5 +1,6 @@
 """What every API endpoint shares: pagination and French JSON errors."""
 
+from django.http import Http404
 from rest_framework import pagination
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -14,6 +15,9 @@ class PageNumberPagination(pagination.PageNumberPagination):
 def exception_handler(exc, context):
     """Return DRF's error response, with a ``detail`` message in French for every error."""
     response = drf_exception_handler(exc, context)
+    if isinstance(exc, Http404):
+        # Django's message names the model ("Aucun objet Commune…"): give one plain sentence instead.
+        response.data = {"detail": "Ressource introuvable."}
     if response is not None and isinstance(response.data, dict) and "detail" not in response.data:
         response.data = {"detail": "Paramètres invalides.", "errors": response.data}
     return response

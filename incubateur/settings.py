@@ -73,7 +73,7 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEVELOPMENT)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEVELOPMENT
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEVELOPMENT else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEVELOPMENT
-SECURE_HSTS_PRELOAD = False
+SECURE_HSTS_PRELOAD = not DEVELOPMENT
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -226,7 +226,7 @@ if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
     }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Incubateur des territoires <ne-pas-repondre@anct.gouv.fr>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-STAFF_NOTIFICATION_EMAIL = os.environ.get("STAFF_NOTIFICATION_EMAIL", "incubateur@anct.gouv.fr")
+STAFF_NOTIFICATION_EMAIL = os.environ.get("STAFF_NOTIFICATION_EMAIL", "contactincubateur@anct.gouv.fr")
 
 # ---------------------------------------------------------------- background tasks
 

@@ -60,9 +60,16 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     """A French error page; an unreachable database is a temporary outage (503), not a bug (500)."""
-    error = sys.exc_info()[1]
-    if isinstance(error, DatabaseError):
-        response = render(request, "503.html", status=503)
+    api = request.path.startswith("/api/")
+    if isinstance(sys.exc_info()[1], DatabaseError):
+        if api:
+            response = JsonResponse(
+                {"detail": "Service momentanément indisponible, réessayez dans une minute."}, status=503
+            )
+        else:
+            response = render(request, "503.html", status=503)
         response["Retry-After"] = "60"
         return response
+    if api:
+        return JsonResponse({"detail": "Erreur inattendue du serveur."}, status=500)
     return render(request, "500.html", status=500)

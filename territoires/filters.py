@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 
 from territoires.models import Commune, Epci
 
@@ -6,6 +7,15 @@ SEARCH_ERRORS = {
     "min_length": "Saisissez au moins 2 caractères pour rechercher.",
     "max_length": "La recherche est limitée à 100 caractères.",
 }
+
+
+class SearchForm(forms.Form):
+    def clean_q(self):
+        # A blank q is a search for nothing, not a request for the whole list.
+        value = self.cleaned_data["q"]
+        if "q" in self.data and not value:
+            raise forms.ValidationError(SEARCH_ERRORS["min_length"], code="min_length")
+        return value
 
 
 class TerritorySearchFilterSet(django_filters.FilterSet):
@@ -28,6 +38,7 @@ class CommuneFilterSet(TerritorySearchFilterSet):
 
     class Meta:
         model = Commune
+        form = SearchForm
         fields = ["q", "departement", "epci"]
 
 
@@ -36,4 +47,5 @@ class EpciFilterSet(TerritorySearchFilterSet):
 
     class Meta:
         model = Epci
+        form = SearchForm
         fields = ["q", "type"]

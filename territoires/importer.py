@@ -155,6 +155,7 @@ def map_commune(r: _Row) -> dict:
         "population": r.integer("population"),
         "siren": r.code("siren_commune", SIREN, required=False),
         "codes_postaux": codes_postaux,
+        "codes_postaux_recherche": "".join(f" {code}" for code in codes_postaux),
     }
 
 

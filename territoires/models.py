@@ -5,10 +5,9 @@ import re
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
-from django.db.models import BooleanField, Case, IntegerField, Q, Value, When
-from django.db.models.expressions import RawSQL
+from django.db.models import Case, IntegerField, Q, Value, When
 
-from territoires.search import normalize
+from territoires.search import search_pattern
 
 INSEE_CODE = re.compile(r"^(\d{2}|2[AB])\d{3}$", re.IGNORECASE)
 SIREN = re.compile(r"^\d{9}$")
@@ -52,19 +51,20 @@ class Departement(models.Model):
 
 
 class TerritoryQuerySet(models.QuerySet):
-    """Search shared by communes and EPCI: exact name, then name prefix, then word prefix, then anywhere."""
+    """Name search shared by communes and EPCI: exact name, then name prefix, then a word's prefix."""
 
-    def _rank_by_name(self, words: str):
-        return Case(
-            When(nom_recherche=words, then=Value(0)),
-            When(nom_recherche__startswith=words, then=Value(1)),
-            When(nom_recherche__contains=" " + words, then=Value(2)),
-            default=Value(3),
-            output_field=IntegerField(),
+    def _name_matches(self, text: str):
+        words = search_pattern(text)
+        if not words.strip():
+            return self.none()
+        return self.filter(Q(nom_recherche__startswith=words) | Q(nom_recherche__contains=" " + words)).annotate(
+            rang=Case(
+                When(nom_recherche=words.strip(), then=Value(0)),
+                When(nom_recherche__startswith=words, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
         )
-
-    def _name_matches(self, words: str):
-        return self.filter(nom_recherche__contains=words).annotate(rang=self._rank_by_name(words))
 
 
 class EpciQuerySet(TerritoryQuerySet):
@@ -73,10 +73,7 @@ class EpciQuerySet(TerritoryQuerySet):
         text = text.strip()
         if text.isdigit():
             return self.filter(siren__startswith=text).annotate(rang=Value(0)).order_by("siren")
-        words = normalize(text)
-        if not words:
-            return self.none()
-        return self._name_matches(words).order_by("rang", "-population_communes_insee", "nom")
+        return self._name_matches(text).order_by("rang", "-population_communes_insee", "nom")
 
 
 class Epci(models.Model):
@@ -125,19 +122,12 @@ class CommuneQuerySet(TerritoryQuerySet):
         if text.isdigit():
             if len(text) > 5:
                 return self.none()
-            pattern = text + "%"
-            postal = RawSQL(
-                "EXISTS (SELECT 1 FROM unnest(codes_postaux) AS cp WHERE cp LIKE %s)", [pattern], BooleanField()
-            )
             return (
-                self.filter(Q(code_insee__startswith=text) | Q(postal))
+                self.filter(Q(code_insee__startswith=text) | Q(codes_postaux_recherche__contains=" " + text))
                 .annotate(rang=Value(0))
                 .order_by("-population", "nom")
             )
-        words = normalize(text)
-        if not words:
-            return self.none()
-        return self._name_matches(words).order_by("rang", "-population", "nom")
+        return self._name_matches(text).order_by("rang", "-population", "nom")
 
 
 class Commune(models.Model):
@@ -156,6 +146,8 @@ class Commune(models.Model):
     population = models.PositiveIntegerField("population municipale", null=True, blank=True)
     siren = models.CharField("SIREN de la commune", max_length=9, blank=True)
     codes_postaux = ArrayField(models.CharField(max_length=5), verbose_name="codes postaux", default=list, blank=True)
+    # " 75001 75002": each code preceded by a space, so a prefix search is a trigram-indexed LIKE.
+    codes_postaux_recherche = models.TextField("codes postaux pour la recherche", editable=False, default="")
 
     objects = CommuneQuerySet.as_manager()
 
@@ -166,6 +158,7 @@ class Commune(models.Model):
         indexes = [
             GinIndex(OpClass("nom_recherche", name="gin_trgm_ops"), name="commune_nom_trgm"),
             GinIndex(fields=["codes_postaux"], name="commune_codes_postaux"),
+            GinIndex(OpClass("codes_postaux_recherche", name="gin_trgm_ops"), name="commune_codes_postaux_trgm"),
         ]
 
     def __str__(self):

@@ -9,9 +9,22 @@ _ABBREVIATIONS = {"saint": "st", "sainte": "ste", "saints": "sts", "saintes": "s
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"})
 
 
-def normalize(text: str) -> str:
-    """Lowercase ASCII words separated by single spaces, with Saint/Sainte shortened."""
+def _words(text: str) -> list[str]:
     decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
     ascii_text = "".join(char for char in decomposed if not unicodedata.combining(char)).lower()
-    words = _SEPARATORS.sub(" ", ascii_text).split()
-    return " ".join(_ABBREVIATIONS.get(word, word) for word in words)
+    return _SEPARATORS.sub(" ", ascii_text).split()
+
+
+def normalize(text: str) -> str:
+    """Lowercase ASCII words separated by single spaces, with Saint/Sainte shortened."""
+    return " ".join(_ABBREVIATIONS.get(word, word) for word in _words(text))
+
+
+def search_pattern(text: str) -> str:
+    """The normalised query, with a trailing space when its last word is a whole "Saint"/"Sainte".
+
+    Someone who typed "saint" in full wants Saint-…, not every name that starts with "st" (Strasbourg).
+    """
+    words = _words(text)
+    pattern = normalize(text)
+    return f"{pattern} " if words and words[-1] in _ABBREVIATIONS else pattern

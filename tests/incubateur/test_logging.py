@@ -1,0 +1,35 @@
+import json
+import logging
+
+from incubateur.logging import JsonFormatter, PersonalDataFilter
+
+
+def make_record(message, *args, **extra):
+    record = logging.LogRecord("portail", logging.INFO, __file__, 1, message, args, None)
+    for key, value in extra.items():
+        setattr(record, key, value)
+    return record
+
+
+def test_json_formatter_writes_one_object_on_one_line():
+    line = JsonFormatter().format(make_record("Demande %s reçue", "ANSM-2026-00042", reference="ANSM-2026-00042"))
+
+    assert "\n" not in line
+    payload = json.loads(line)
+    assert payload["message"] == "Demande ANSM-2026-00042 reçue"
+    assert payload["level"] == "INFO"
+    assert payload["reference"] == "ANSM-2026-00042"
+
+
+def test_personal_data_is_masked_in_log_messages():
+    record = make_record(
+        "Envoi à %s (%s), suivi /accompagnement/suivi/%s/", "marie.dupont@mairie.fr", "06 12 34 56 78", "s3cr3t"
+    )
+
+    PersonalDataFilter().filter(record)
+
+    message = record.getMessage()
+    assert "marie.dupont@mairie.fr" not in message
+    assert "06 12 34 56 78" not in message
+    assert "s3cr3t" not in message
+    assert "[courriel masqué]" in message
