@@ -5,7 +5,7 @@ import re
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, F, IntegerField, Q, Value, When
 
 from territoires.search import search_pattern
 
@@ -53,17 +53,22 @@ class Departement(models.Model):
 class TerritoryQuerySet(models.QuerySet):
     """Name search shared by communes and EPCI: exact name, then name prefix, then a word's prefix."""
 
-    def _name_matches(self, text: str):
+    def _name_matches(self, text: str, *, bigger_first: str):
+        """Names matching ``text``, ranked, then the most populated first."""
         words = search_pattern(text)
         if not words.strip():
             return self.none()
-        return self.filter(Q(nom_recherche__startswith=words) | Q(nom_recherche__contains=" " + words)).annotate(
-            rang=Case(
-                When(nom_recherche=words.strip(), then=Value(0)),
-                When(nom_recherche__startswith=words, then=Value(1)),
-                default=Value(2),
-                output_field=IntegerField(),
+        return (
+            self.filter(Q(nom_recherche__startswith=words) | Q(nom_recherche__contains=" " + words))
+            .annotate(
+                rang=Case(
+                    When(nom_recherche=words.strip(), then=Value(0)),
+                    When(nom_recherche__startswith=words, then=Value(1)),
+                    default=Value(2),
+                    output_field=IntegerField(),
+                )
             )
+            .order_by("rang", F(bigger_first).desc(nulls_last=True), "nom")
         )
 
 
@@ -73,7 +78,7 @@ class EpciQuerySet(TerritoryQuerySet):
         text = text.strip()
         if text.isdigit():
             return self.filter(siren__startswith=text).annotate(rang=Value(0)).order_by("siren")
-        return self._name_matches(text).order_by("rang", "-population_communes_insee", "nom")
+        return self._name_matches(text, bigger_first="population_communes_insee")
 
 
 class Epci(models.Model):
@@ -117,7 +122,7 @@ class CommuneQuerySet(TerritoryQuerySet):
             return (
                 self.filter(Q(code_insee=text.upper()) | Q(codes_postaux__contains=[text]))
                 .annotate(rang=Case(When(code_insee=text.upper(), then=Value(0)), default=Value(1)))
-                .order_by("rang", "-population", "nom")
+                .order_by("rang", F("population").desc(nulls_last=True), "nom")
             )
         if text.isdigit():
             if len(text) > 5:
@@ -125,9 +130,9 @@ class CommuneQuerySet(TerritoryQuerySet):
             return (
                 self.filter(Q(code_insee__startswith=text) | Q(codes_postaux_recherche__contains=" " + text))
                 .annotate(rang=Value(0))
-                .order_by("-population", "nom")
+                .order_by(F("population").desc(nulls_last=True), "nom")
             )
-        return self._name_matches(text).order_by("rang", "-population", "nom")
+        return self._name_matches(text, bigger_first="population")
 
 
 class Commune(models.Model):

@@ -118,3 +118,20 @@ def test_search_query_count_does_not_grow_with_rows(client, django_assert_num_qu
         response = client.get("/api/territoires/communes/", {"q": "saint", "page_size": 100})
 
     assert len(response.json()["results"]) == 100
+
+
+def test_saint_typed_in_full_finds_saint_names_only(client):
+    names = search_communes(client, "saint", page_size=100)
+
+    assert "Strasbourg" not in names
+    assert all("saint" in name.lower() for name in names)
+
+
+def test_st_prefix_also_finds_names_starting_with_st(client):
+    assert "Strasbourg" in search_communes(client, "st", page_size=100)
+
+
+def test_word_inside_a_name_matches_at_its_start(client):
+    names = search_communes(client, "gervais les bains")
+
+    assert "Saint-Gervais-les-Bains" in names

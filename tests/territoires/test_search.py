@@ -17,3 +17,13 @@ from territoires.search import normalize
 )
 def test_normalize_folds_case_accents_separators_and_saint(text, expected):
     assert normalize(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("saint", "st "), ("Sainte", "ste "), ("st", "st"), ("saint-e", "st e"), ("Paris", "paris")],
+)
+def test_search_pattern_keeps_a_whole_saint_as_a_whole_word(text, expected):
+    from territoires.search import search_pattern
+
+    assert search_pattern(text) == expected
