@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+from drf_spectacular.views import SpectacularAPIView
 
 from incubateur import views
 from incubateur.api_router import router
@@ -23,7 +23,7 @@ urlpatterns = [
     path("accompagnement/", include("accompagnement.urls")),
     path("api/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("api/docs/", SpectacularRedocView.as_view(url_name="api_schema"), name="api_docs"),
+    path("api/docs/", views.api_docs, name="api_docs"),
     path("admin/", admin.site.urls),
 ]
 

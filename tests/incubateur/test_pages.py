@@ -14,6 +14,7 @@ SHELL_PAGES = {
     "/services/": "Catalogue des services — Incubateur des territoires",
     "/accompagnement/": "Accompagnement numérique sur-mesure — Incubateur des territoires",
     "/consultation/": "Consultation nationale de 2021 — Incubateur des territoires",
+    "/api/docs/": "Documentation de l’API — Incubateur des territoires",
 }
 
 
@@ -88,6 +89,25 @@ def test_pages_have_no_inline_script_style_or_event_handler(client, path):
     assert not re.search(r"<style", html), "<style> element"
     assert not re.search(r"\son[a-z]+=", html), "event handler attribute"
     assert "[url - à modifier]" not in html and 'href="#"' not in html
+
+
+@pytest.mark.django_db
+def test_api_docs_are_served_from_our_own_static_files(client):
+    html = client.get("/api/docs/").content.decode()
+
+    assert '<redoc spec-url="/api/schema/"' in html
+    assert 'src="/static/drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js"' in html
+    assert "cdn" not in html.lower() and "googleapis" not in html
+
+
+@pytest.mark.django_db
+def test_api_schema_and_root_answer(client):
+    schema = client.get("/api/schema/")
+    root = client.get("/api/", HTTP_ACCEPT="application/json")
+
+    assert schema.status_code == 200
+    assert b"/api/territoires/communes/" in schema.content
+    assert root.json()["territoires/communes"].endswith("/api/territoires/communes/")
 
 
 @pytest.mark.django_db
