@@ -39,11 +39,12 @@ class JsonFormatter(logging.Formatter):
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
             "level": record.levelname,
             "logger": record.name,
-            "message": record.getMessage(),
+            "message": scrub(record.getMessage()),
         }
         for key, value in vars(record).items():
             if key not in _RESERVED and not key.startswith("_"):
-                payload[key] = value if isinstance(value, str | int | float | bool | None) else repr(value)
+                # Extras such as Django's ``request`` are written as text, scrubbed like the message.
+                payload[key] = value if isinstance(value, int | float | bool | None) else scrub(str(value))
         if record.exc_info:
             payload["exception"] = self.formatException(record.exc_info)
         return json.dumps(payload, ensure_ascii=False)

@@ -3,6 +3,7 @@
 import logging
 import sys
 
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -39,17 +40,9 @@ class SitePageView(TemplateView):
 # the one page whose policy allows inline styles. It still allows no inline script.
 api_docs = csp_override(
     {
-        "default-src": [CSP.SELF],
-        "script-src": [CSP.SELF],
+        **settings.SECURE_CSP,
         "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
-        "img-src": [CSP.SELF, "data:"],
-        "font-src": [CSP.SELF],
         "worker-src": [CSP.SELF, "blob:"],
-        "connect-src": [CSP.SELF],
-        "object-src": [CSP.NONE],
-        "base-uri": [CSP.SELF],
-        "form-action": [CSP.SELF],
-        "frame-ancestors": [CSP.NONE],
     }
 )(TemplateView.as_view(template_name="incubateur/api_docs.html"))
 

@@ -33,3 +33,12 @@ def test_personal_data_is_masked_in_log_messages():
     assert "06 12 34 56 78" not in message
     assert "s3cr3t" not in message
     assert "[courriel masqué]" in message
+
+
+def test_extras_are_scrubbed_too():
+    line = JsonFormatter().format(
+        make_record("Not Found", request="<WSGIRequest: GET '/accompagnement/suivi/abc123/'>")
+    )
+
+    assert "abc123" not in line
+    assert "[jeton masqué]" in json.loads(line)["request"]
