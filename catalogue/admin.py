@@ -1,7 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.html import format_html
 
-from catalogue.models import Porteur, Service, Thematique
+from catalogue.models import Deployment, Porteur, Service, Thematique
 
 
 @admin.register(Porteur)
@@ -19,15 +19,54 @@ class ThematiqueAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class DeploymentInline(admin.TabularInline):
+    model = Deployment
+    extra = 0
+    autocomplete_fields = ["commune", "epci", "departement"]
+    fields = ["commune", "epci", "other_body", "departement", "status", "since", "instance_url", "source"]
+
+
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
-    list_display = ["name", "porteur", "code_status", "stage", "is_published", "public_page"]
-    list_filter = ["is_published", "code_status", "stage", "france_relance", "porteur__kind"]
+    list_display = ["name", "porteur", "code_status", "stage", "france_relance", "is_published", "public_page"]
+    list_filter = ["is_published", "code_status", "stage", "france_relance", "scaled_2023", "porteur__kind", "themes"]
     list_select_related = ["porteur"]
-    search_fields = ["name", "summary"]
+    search_fields = ["name", "summary", "repository"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["porteur", "themes", "enjeux"]
+    readonly_fields = ["created_at", "updated_at", "public_page"]
+    inlines = [DeploymentInline]
+    actions = ["publish", "unpublish"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "summary", "is_published", "public_page"]}),
+        ("Contenu", {"fields": ["description", "problem", "audience", "how_to_adopt"]}),
+        ("Code et maturité", {"fields": ["website", "repository", "license", "code_status", "stage", "stage_detail"]}),
+        ("Porteur et classement", {"fields": ["porteur", "themes", "enjeux", "contact"]}),
+        ("France Relance", {"fields": ["france_relance", "funding_eur", "scaled_2023"]}),
+        ("Sources", {"fields": ["sources", "notes", "facts_checked_at", "created_at", "updated_at"]}),
+    ]
 
     @admin.display(description="page publique")
     def public_page(self, obj):
-        return format_html('<a href="{}">voir</a>', obj.get_absolute_url())
+        if not obj.pk or not obj.is_published:
+            return "—"
+        return format_html('<a href="{}">voir la page publique</a>', obj.get_absolute_url())
+
+    @admin.action(description="Publier les services sélectionnés")
+    def publish(self, request, queryset):
+        count = queryset.update(is_published=True)
+        self.message_user(request, f"{count} service(s) publié(s).", messages.SUCCESS)
+
+    @admin.action(description="Dépublier les services sélectionnés (sans les supprimer)")
+    def unpublish(self, request, queryset):
+        count = queryset.update(is_published=False)
+        self.message_user(request, f"{count} service(s) dépublié(s) : ils restent en base.", messages.SUCCESS)
+
+
+@admin.register(Deployment)
+class DeploymentAdmin(admin.ModelAdmin):
+    list_display = ["service", "user_name", "departement", "status", "since"]
+    list_filter = ["status", "departement__region"]
+    list_select_related = ["service", "commune", "epci", "departement"]
+    search_fields = ["service__name", "commune__nom", "epci__nom", "other_body"]
+    autocomplete_fields = ["service", "commune", "epci", "departement"]

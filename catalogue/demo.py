@@ -1,4 +1,7 @@
-"""Demo data of the catalogue: the real services of ``data/services.json`` (public facts, with sources)."""
+"""Demo data of the catalogue: the real services of ``data/services.json`` (public facts, with sources).
+
+Deployments are loaded only where a public source states them (``DEPLOYMENTS`` below).
+"""
 
 import json
 from pathlib import Path
@@ -6,10 +9,20 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.text import slugify
 
-from catalogue.models import Porteur, Service, Thematique
+from catalogue.models import CodeStatus, Deployment, Porteur, Service, Stage, Thematique
 from consultation.models import Enjeu
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+
+# (service slug, département code, other body, source): facts stated by a public source.
+DEPLOYMENTS = [
+    (
+        "espace-sur-demande",
+        "38",
+        "Département de l'Isère",
+        "https://www.horizonspublics.fr/lisere-met-disposition-une-salle-sur-demande",
+    ),
+]
 
 
 def map_service(item: dict) -> dict:
@@ -21,34 +34,53 @@ def map_service(item: dict) -> dict:
         "website": item["website"] or "",
         "repository": item["repository"] or "",
         "license": item["license"] or "",
-        "code_status": item["code_status"] or Service.CodeStatus.UNKNOWN,
-        "stage": item["stage"] or Service.Stage.UNKNOWN,
+        "code_status": item["code_status"] or CodeStatus.UNKNOWN,
+        "stage": item["stage"] or Stage.UNKNOWN,
+        "stage_detail": (item.get("stage_detail") or "")[:500],
         "france_relance": bool(item["france_relance"]),
         "funding_eur": item["funding_eur"],
         "scaled_2023": bool(item["scaled_2023"]),
         "sources": item["sources"],
+        "notes": item.get("notes") or "",
     }
+
+
+def _porteur(data: dict) -> Porteur | None:
+    if not data["name"]:
+        return None
+    porteur, _ = Porteur.objects.get_or_create(
+        name=data["name"], defaults={"slug": slugify(data["name"]), "kind": data["kind"]}
+    )
+    return porteur
 
 
 @transaction.atomic
 def load_services(path: Path = DATA_DIR / "services.json") -> int:
-    """Create or update the services of the shipped file, keyed on their slug; return how many were created."""
+    """Create the services of the shipped file, or update those whose facts changed; return how many were created."""
     enjeux = {enjeu.source_id: enjeu for enjeu in Enjeu.objects.all()}
+    existing = {service.slug: service for service in Service.objects.all()}
     created_count = 0
     for item in json.loads(path.read_text(encoding="utf-8")):
-        porteur = None
-        if item["porteur"]["name"]:
-            porteur, _ = Porteur.objects.update_or_create(
-                name=item["porteur"]["name"],
-                defaults={"slug": slugify(item["porteur"]["name"]), "kind": item["porteur"]["kind"]},
-            )
-        service, created = Service.objects.update_or_create(
-            slug=item["slug"], defaults={**map_service(item), "porteur": porteur}
-        )
+        values = {**map_service(item), "porteur": _porteur(item["porteur"])}
+        service = existing.get(item["slug"])
+        if service is None:
+            service = Service.objects.create(slug=item["slug"], **values)
+            created_count += 1
+        elif any(getattr(service, field) != value for field, value in values.items()):
+            # Only a real change touches the row, so "mis à jour le" stays true.
+            for field, value in values.items():
+                setattr(service, field, value)
+            service.save()
         themes = [
             Thematique.objects.get_or_create(name=name, defaults={"slug": slugify(name)})[0] for name in item["themes"]
         ]
         service.themes.set(themes)
         service.enjeux.set([enjeux[key] for key in item["enjeux"] if key in enjeux])
-        created_count += created
+    for slug, departement, other_body, source in DEPLOYMENTS:
+        Deployment.objects.get_or_create(
+            service=Service.objects.get(slug=slug),
+            departement_id=departement,
+            other_body=other_body,
+            defaults={"source": source, "status": Deployment.Status.ACTIVE},
+        )
     return created_count

@@ -1,9 +1,23 @@
 """The catalogue of open-source digital services for local authorities."""
 
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
+from django.db.models import Q, Value
+from django.db.models.functions import Concat, Lower
 from django.urls import reverse
 
 from consultation.models import Enjeu
+from territoires.models import Commune, Departement, Epci
+
+SEARCH_CONFIG = "french_unaccent"
+
+
+class ImmutableUnaccent(models.Func):
+    """``immutable_unaccent(text)``: accent folding usable in generated columns and indexes (migration 0002)."""
+
+    function = "immutable_unaccent"
+    output_field = models.TextField()
 
 
 class Porteur(models.Model):
@@ -18,6 +32,7 @@ class Porteur(models.Model):
     name = models.CharField("nom", max_length=200, unique=True)
     slug = models.SlugField("identifiant d'URL", max_length=200, unique=True)
     kind = models.CharField("nature", max_length=12, choices=Kind.choices, default=Kind.UNKNOWN)
+    website = models.URLField("site web", max_length=500, blank=True)
 
     class Meta:
         verbose_name = "porteur"
@@ -41,6 +56,21 @@ class Thematique(models.Model):
         return self.name
 
 
+class CodeStatus(models.TextChoices):
+    OPEN = "open", "code ouvert"
+    OPENING = "opening", "ouverture en cours"
+    CLOSED = "closed", "code fermé"
+    UNKNOWN = "unknown", "statut du code non renseigné"
+
+
+class Stage(models.TextChoices):
+    CONSTRUCTION = "construction", "en construction"
+    ACCELERATION = "acceleration", "en accélération"
+    PERENNISATION = "perennisation", "pérennisé"
+    ABANDON = "abandon", "arrêté"
+    UNKNOWN = "unknown", "maturité non renseignée"
+
+
 class ServiceQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
@@ -50,23 +80,16 @@ class ServiceQuerySet(models.QuerySet):
 
 
 class Service(models.Model):
-    class CodeStatus(models.TextChoices):
-        OPEN = "open", "code ouvert"
-        OPENING = "opening", "ouverture en cours"
-        CLOSED = "closed", "code fermé"
-        UNKNOWN = "unknown", "non renseigné"
-
-    class Stage(models.TextChoices):
-        CONSTRUCTION = "construction", "construction"
-        ACCELERATION = "acceleration", "accélération"
-        PERENNISATION = "perennisation", "pérennisation"
-        ABANDON = "abandon", "arrêté"
-        UNKNOWN = "unknown", "non renseigné"
+    CodeStatus = CodeStatus
+    Stage = Stage
 
     name = models.CharField("nom", max_length=200)
     slug = models.SlugField("identifiant d'URL", max_length=200, unique=True)
     summary = models.CharField("résumé en une phrase", max_length=300)
     description = models.TextField("description", blank=True)
+    problem = models.TextField("problème résolu", blank=True)
+    audience = models.TextField("pour qui", blank=True)
+    how_to_adopt = models.TextField("comment l'adopter", blank=True)
     website = models.URLField("site web", max_length=500, blank=True)
     repository = models.URLField("dépôt du code source", max_length=500, blank=True)
     license = models.CharField("licence (identifiant SPDX)", max_length=100, blank=True)
@@ -74,6 +97,7 @@ class Service(models.Model):
         "statut du code", max_length=10, choices=CodeStatus.choices, default=CodeStatus.UNKNOWN
     )
     stage = models.CharField("maturité", max_length=15, choices=Stage.choices, default=Stage.UNKNOWN)
+    stage_detail = models.CharField("précision sur la maturité", max_length=500, blank=True)
     porteur = models.ForeignKey(
         Porteur, verbose_name="porteur", on_delete=models.PROTECT, null=True, blank=True, related_name="services"
     )
@@ -82,9 +106,35 @@ class Service(models.Model):
     france_relance = models.BooleanField("soutenu par France Relance", default=False)
     funding_eur = models.PositiveIntegerField("montant France Relance (€)", null=True, blank=True)
     scaled_2023 = models.BooleanField("accéléré en 2023", default=False)
+    contact = models.CharField("contact public (courriel ou adresse web)", max_length=300, blank=True)
     sources = models.JSONField("sources des informations", default=list, blank=True)
+    notes = models.TextField("notes sur les sources", blank=True)
+    facts_checked_at = models.DateField("informations vérifiées le", null=True, blank=True)
     is_published = models.BooleanField("publié", default=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("mis à jour le", auto_now=True)
+    # Derived columns kept by PostgreSQL itself, so an import, the admin or a shell can never leave them stale.
+    search_vector = models.GeneratedField(
+        verbose_name="vecteur de recherche",
+        expression=SearchVector("name", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
+        + SearchVector("problem", "audience", "description", weight="C", config=SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+    name_search = models.GeneratedField(
+        verbose_name="nom sans accents",
+        expression=ImmutableUnaccent(Lower("name")),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
+    # Name and summary without accents: the typo-tolerant (trigram) part of the search.
+    text_search = models.GeneratedField(
+        verbose_name="nom et résumé sans accents",
+        expression=ImmutableUnaccent(Lower(Concat("name", Value(" "), "summary"))),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
 
     objects = ServiceQuerySet.as_manager()
 
@@ -92,9 +142,80 @@ class Service(models.Model):
         verbose_name = "service"
         verbose_name_plural = "services"
         ordering = ["name"]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="service_search_vector"),
+            GinIndex(OpClass("name_search", name="gin_trgm_ops"), name="service_name_trgm"),
+            GinIndex(OpClass("text_search", name="gin_trgm_ops"), name="service_text_trgm"),
+        ]
+        constraints = [
+            models.CheckConstraint(name="service_code_status_valid", condition=Q(code_status__in=CodeStatus.values)),
+            models.CheckConstraint(name="service_stage_valid", condition=Q(stage__in=Stage.values)),
+        ]
 
     def __str__(self):
         return self.name
 
     def get_absolute_url(self):
         return reverse("catalogue:service_detail", kwargs={"slug": self.slug})
+
+
+class Deployment(models.Model):
+    """A body that uses a service ("qui l'utilise"): a commune, an EPCI, a département or another body."""
+
+    class Status(models.TextChoices):
+        PILOT = "pilot", "en expérimentation"
+        ACTIVE = "active", "en service"
+        ENDED = "ended", "arrêté"
+
+    service = models.ForeignKey(Service, verbose_name="service", on_delete=models.CASCADE, related_name="deployments")
+    commune = models.ForeignKey(Commune, verbose_name="commune", on_delete=models.PROTECT, null=True, blank=True)
+    epci = models.ForeignKey(Epci, verbose_name="EPCI", on_delete=models.PROTECT, null=True, blank=True)
+    # Always set (from the commune when there is one), so "used in my département" is one indexed filter.
+    departement = models.ForeignKey(
+        Departement,
+        verbose_name="département",
+        on_delete=models.PROTECT,
+        help_text="Le département qui utilise le service, ou celui de la commune, de l'EPCI ou de l'organisme.",
+    )
+    other_body = models.CharField("autre organisme", max_length=200, blank=True)
+    since = models.DateField("depuis", null=True, blank=True)
+    status = models.CharField("statut", max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    instance_url = models.URLField("adresse de l'instance publique", max_length=500, blank=True)
+    source = models.CharField("source", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "utilisation"
+        verbose_name_plural = "utilisations"
+        ordering = ["service", "status"]
+        constraints = [
+            models.CheckConstraint(
+                name="deployment_at_most_one_body",
+                condition=(
+                    Q(commune__isnull=True, epci__isnull=True)
+                    | Q(commune__isnull=False, epci__isnull=True, other_body="")
+                    | Q(commune__isnull=True, epci__isnull=False, other_body="")
+                ),
+                violation_error_message=(
+                    "Indiquez une seule collectivité : une commune, un EPCI ou un autre organisme."
+                ),
+            ),
+            models.CheckConstraint(
+                name="deployment_status_valid", condition=Q(status__in=["pilot", "active", "ended"])
+            ),
+        ]
+        indexes = [models.Index(fields=["departement", "service"], name="deployment_departement")]
+
+    def clean(self):
+        if self.commune_id and not self.departement_id:
+            self.departement_id = self.commune.departement_id
+
+    def __str__(self):
+        return f"{self.user_name} — {self.service}"
+
+    @property
+    def user_name(self) -> str:
+        if self.commune_id:
+            return self.commune.nom
+        if self.epci_id:
+            return self.epci.nom
+        return self.other_body or self.departement.nom

@@ -1,20 +1,89 @@
-from django.views.generic import DetailView, ListView
+import csv
 
-from catalogue.models import Service
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from catalogue.facets import NOT_FILTERS, active_filters, build_facets
+from catalogue.filters import SORT_CHOICES, ServiceFilterSet
+from catalogue.models import Deployment, Service
+from catalogue.opendata import CSV_COLUMNS, csv_rows
+from catalogue.publiccode import dump, to_publiccode
+from catalogue.usage import deployments_by_departement
+from territoires.models import Commune
+
+PAGE_SIZE = 20
 
 
-class ServiceListView(ListView):
-    template_name = "catalogue/service_list.html"
-    context_object_name = "services"
-    paginate_by = 20
-
-    def get_queryset(self):
-        return Service.objects.published().select_related("porteur").prefetch_related("themes")
+def _list_queryset():
+    return Service.objects.published().select_related("porteur").prefetch_related("themes")
 
 
-class ServiceDetailView(DetailView):
-    template_name = "catalogue/service_detail.html"
-    context_object_name = "service"
+@require_GET
+def service_list(request):
+    """The catalogue: search, filters with counts, removable tags, sort and pagination, all in the URL."""
+    filterset = ServiceFilterSet(request.GET, queryset=_list_queryset())
+    valid = filterset.is_valid()
+    page = Paginator(filterset.qs if valid else Service.objects.none(), PAGE_SIZE).get_page(request.GET.get("page"))
+    facets = build_facets(request.GET, _list_queryset()) if valid else []
+    keep = request.GET.copy()
+    keep.pop("page", None)
+    context = {
+        "filterset": filterset,
+        "form": filterset.form,
+        "page_obj": page,
+        "services": page.object_list,
+        "facets": {facet.name: facet for facet in facets},
+        "active_filters": active_filters(request.GET, facets),
+        "sort_choices": SORT_CHOICES,
+        "current_sort": request.GET.get("sort") or "pertinence",
+        "querystring": keep.urlencode(),
+        "has_filters": any(key not in NOT_FILTERS and request.GET.get(key) for key in request.GET),
+    }
+    return render(request, "catalogue/service_list.html", context, status=200 if valid else 400)
 
-    def get_queryset(self):
-        return Service.objects.published().select_related("porteur").prefetch_related("themes", "enjeux")
+
+@require_GET
+def service_detail(request, slug):
+    service = get_object_or_404(
+        Service.objects.published().select_related("porteur").prefetch_related("themes", "enjeux"), slug=slug
+    )
+    visitor = (
+        Commune.objects.filter(code_insee=request.GET.get("commune", "")[:5]).select_related("departement").first()
+    )
+    return render(
+        request,
+        "catalogue/service_detail.html",
+        {"service": service, "usage": deployments_by_departement(service, near=visitor), "visitor_commune": visitor},
+    )
+
+
+@require_GET
+def service_csv(request):
+    """Open data: every public field of the services the filters keep, as CSV."""
+    filterset = ServiceFilterSet(request.GET, queryset=_list_queryset().prefetch_related("enjeux"))
+    services = filterset.qs if filterset.is_valid() else Service.objects.none()
+
+    class Echo:
+        def write(self, value):
+            return value
+
+    writer = csv.writer(Echo())
+    lines = (writer.writerow(row) for row in [CSV_COLUMNS, *csv_rows(services)])
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="services.csv"'
+    return response
+
+
+@require_GET
+def service_publiccode(request, slug):
+    deployments = Deployment.objects.select_related("commune", "epci", "departement")
+    service = get_object_or_404(
+        Service.objects.published()
+        .select_related("porteur")
+        .prefetch_related("themes", Prefetch("deployments", queryset=deployments)),
+        slug=slug,
+    )
+    return HttpResponse(dump(to_publiccode(service)), content_type="application/yaml; charset=utf-8")

@@ -2,6 +2,7 @@
 
 from django.http import Http404
 from rest_framework import pagination
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
@@ -10,6 +11,13 @@ class PageNumberPagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
     invalid_page_message = "Cette page n'existe pas."
+
+    def paginate_queryset(self, queryset, request, view=None):
+        # A page number out of range or malformed is a bad parameter (400), not a missing resource.
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except NotFound as error:
+            raise ValidationError({"page": [self.invalid_page_message]}) from error
 
 
 def exception_handler(exc, context):

@@ -2,6 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
+from catalogue.api import PorteurViewSet, ServiceViewSet, ThematiqueViewSet
 from territoires.api import CommuneViewSet, DepartementViewSet, EpciViewSet, RegionViewSet
 
 
@@ -14,3 +15,6 @@ router.register("territoires/regions", RegionViewSet, basename="region")
 router.register("territoires/departements", DepartementViewSet, basename="departement")
 router.register("territoires/epci", EpciViewSet, basename="epci")
 router.register("territoires/communes", CommuneViewSet, basename="commune")
+router.register("services", ServiceViewSet, basename="service")
+router.register("themes", ThematiqueViewSet, basename="theme")
+router.register("organisations", PorteurViewSet, basename="organisation")

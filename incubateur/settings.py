@@ -301,6 +301,10 @@ SPECTACULAR_SETTINGS = {
 # ---------------------------------------------------------------- portal
 
 SITE_NAME = "Incubateur des territoires"
+# Absolute address of the portal, for links in e-mails, open data and publiccode.yml.
+SITE_URL = os.environ.get(
+    "SITE_URL", "http://127.0.0.1:8000" if DEVELOPMENT else "https://incubateur.anct.gouv.fr"
+).rstrip("/")
 # ANSM eligibility thresholds (strictly under), from the Incubateur's 2022 description of the scheme;
 # settings because the programme has changed them before.
 ANSM_COMMUNE_MAX_POPULATION = env_int("ANSM_COMMUNE_MAX_POPULATION", 3_500)

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from catalogue import views as catalogue_views
 from incubateur import views
 from incubateur.api_router import router
 
@@ -19,6 +20,7 @@ urlpatterns = [
     path("plan-du-site/", site_page(template_name="incubateur/plan_du_site.html"), name="plan_du_site"),
     path("sante/", views.health, name="health"),
     path("services/", include("catalogue.urls")),
+    path("services.csv", catalogue_views.service_csv, name="service_csv"),
     path("consultation/", include("consultation.urls")),
     path("accompagnement/", include("accompagnement.urls")),
     path("api/", include(router.urls)),

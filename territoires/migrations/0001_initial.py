@@ -13,8 +13,8 @@ class Migration(migrations.Migration):
     dependencies = []
 
     operations = [
-        # Every database gets the same search tools: trigram similarity, accent folding, and a French
-        # text-search configuration that ignores accents (used by the catalogue and the consultation).
+        # Every database gets the same search tools: trigram similarity, accent folding, a French text-search
+        # configuration that ignores accents, and an immutable accent folding (catalogue, consultation).
         TrigramExtension(),
         UnaccentExtension(),
         migrations.RunSQL(
@@ -26,8 +26,16 @@ class Migration(migrations.Migration):
                         ALTER MAPPING FOR hword, hword_part, word WITH unaccent, french_stem;
                 END IF;
             END $$;
+            -- unaccent() is only STABLE (it reads a dictionary); this wrapper pins the dictionary so it can
+            -- be IMMUTABLE and serve in generated columns and indexes.
+            CREATE OR REPLACE FUNCTION immutable_unaccent(text) RETURNS text
+                AS $func$ SELECT public.unaccent('public.unaccent'::regdictionary, $1) $func$
+                LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT;
             """,
-            reverse_sql="DROP TEXT SEARCH CONFIGURATION IF EXISTS french_unaccent;",
+            reverse_sql="""
+            DROP FUNCTION IF EXISTS immutable_unaccent(text);
+            DROP TEXT SEARCH CONFIGURATION IF EXISTS french_unaccent;
+            """,
         ),
         migrations.CreateModel(
             name="Region",

@@ -25,3 +25,9 @@ def test_verbose_names_are_lowercase_french():
             for field in model._meta.get_fields():
                 if hasattr(field, "verbose_name") and not field.auto_created:
                     assert starts_in_lowercase(field.verbose_name), f"{model.__name__}.{field.name}"
+
+
+def test_openapi_schema_is_valid_and_generates_without_warning(tmp_path):
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))
+
+    assert "/api/services/{slug}/" in (tmp_path / "schema.yml").read_text()

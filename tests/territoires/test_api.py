@@ -106,11 +106,12 @@ def test_page_size_is_capped_at_100(client):
     assert len(response.json()["results"]) == 100
 
 
-def test_out_of_range_page_is_a_404_with_a_french_message(client):
-    response = client.get("/api/territoires/communes/", {"page": 99999})
+@pytest.mark.parametrize("page", ["99999", "-1", "0", "abc"])
+def test_bad_page_number_is_a_400_with_a_french_message(client, page):
+    response = client.get("/api/territoires/communes/", {"page": page})
 
-    assert response.status_code == 404
-    assert response.json()["detail"] == "Cette page n'existe pas."
+    assert response.status_code == 400
+    assert response.json()["errors"]["page"] == ["Cette page n'existe pas."]
 
 
 def test_search_query_count_does_not_grow_with_rows(client, django_assert_num_queries):

@@ -1,0 +1,97 @@
+"""One FilterSet for the catalogue page, its CSV export and its API list."""
+
+import django_filters
+from django.db.models import Exists, OuterRef
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from catalogue.models import CodeStatus, Deployment, Porteur, Service, Stage, Thematique
+from catalogue.search import MAX_QUERY_LENGTH, search_services
+from consultation.models import Enjeu
+from territoires.models import Departement
+
+
+def slug_filter(filter_class):
+    """A filter class that the OpenAPI schema documents as a string (slug or official code)."""
+    return extend_schema_field(OpenApiTypes.STR)(type(filter_class.__name__, (filter_class,), {}))
+
+
+SORT_CHOICES = [("pertinence", "pertinence"), ("nom", "nom"), ("maj", "dernière mise à jour")]
+SORTS = {"nom": ["name"], "maj": ["-updated_at", "name"]}
+
+
+class ServiceFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Rechercher un service",
+        method="filter_q",
+        max_length=MAX_QUERY_LENGTH,
+        error_messages={"max_length": f"La recherche est limitée à {MAX_QUERY_LENGTH} caractères."},
+        help_text="Un besoin, un mot-clé ou le nom d'un service, par exemple « rendez-vous » ou « adresses ».",
+    )
+    # The schema documents these by the slug or code a client sends.
+    theme = slug_filter(django_filters.ModelMultipleChoiceFilter)(
+        label="Thématique",
+        queryset=Thematique.objects.all(),
+        to_field_name="slug",
+        method="filter_theme",
+    )
+    enjeu = slug_filter(django_filters.ModelMultipleChoiceFilter)(
+        label="Grand enjeu de la consultation",
+        queryset=Enjeu.objects.all(),
+        to_field_name="slug",
+        method="filter_enjeu",
+    )
+    code = django_filters.MultipleChoiceFilter(
+        label="Code source", field_name="code_status", choices=CodeStatus.choices
+    )
+    porteur = django_filters.MultipleChoiceFilter(
+        label="Porteur", field_name="porteur__kind", choices=Porteur.Kind.choices
+    )
+    stage = django_filters.MultipleChoiceFilter(label="Maturité", choices=Stage.choices)
+    france_relance = django_filters.ChoiceFilter(
+        label="Soutenu par France Relance", choices=[("true", "oui"), ("false", "non")], method="filter_france_relance"
+    )
+    departement = slug_filter(django_filters.ModelChoiceFilter)(
+        label="Utilisé dans mon département", queryset=Departement.objects.all(), method="filter_departement"
+    )
+    sort = django_filters.ChoiceFilter(
+        label="Trier par", choices=SORT_CHOICES, method="filter_sort", empty_label=None, null_label=None
+    )
+
+    class Meta:
+        model = Service
+        fields = ["q", "theme", "enjeu", "code", "porteur", "stage", "france_relance", "departement", "sort"]
+
+    def filter_q(self, queryset, name, value):
+        return search_services(queryset, value)
+
+    def filter_theme(self, queryset, name, value):
+        if not value:
+            return queryset
+        through = Service.themes.through.objects.filter(service=OuterRef("pk"), thematique__in=value)
+        return queryset.filter(Exists(through))
+
+    def filter_enjeu(self, queryset, name, value):
+        if not value:
+            return queryset
+        through = Service.enjeux.through.objects.filter(service=OuterRef("pk"), enjeu__in=value)
+        return queryset.filter(Exists(through))
+
+    def filter_france_relance(self, queryset, name, value):
+        return queryset.filter(france_relance=value == "true")
+
+    def filter_departement(self, queryset, name, value):
+        return queryset.filter(Exists(Deployment.objects.filter(service=OuterRef("pk"), departement=value)))
+
+    def filter_sort(self, queryset, name, value):
+        # Applied last (see filter_queryset): relevance needs a search, otherwise the order is by name.
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        sort = self.form.cleaned_data.get("sort") or "pertinence"
+        if sort in SORTS:
+            return queryset.order_by(*SORTS[sort])
+        if not self.form.cleaned_data.get("q"):
+            return queryset.order_by("name")
+        return queryset

@@ -1,0 +1,70 @@
+"""The catalogue as open data: the columns of ``/services.csv``, every public field of a service."""
+
+from django.conf import settings
+
+CSV_COLUMNS = [
+    "slug",
+    "nom",
+    "resume",
+    "description",
+    "probleme_resolu",
+    "pour_qui",
+    "comment_l_adopter",
+    "site_web",
+    "depot_code_source",
+    "licence",
+    "statut_code",
+    "maturite",
+    "porteur",
+    "nature_porteur",
+    "thematiques",
+    "grands_enjeux",
+    "france_relance",
+    "montant_france_relance_eur",
+    "accelere_2023",
+    "contact",
+    "informations_verifiees_le",
+    "mis_a_jour_le",
+    "sources",
+    "url",
+]
+
+
+def _cell(value) -> str:
+    """A spreadsheet must not run a cell as a formula (=, +, -, @ first): prefix those with an apostrophe."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in {"=", "+", "-", "@"} else text
+
+
+def csv_rows(services):
+    """One row per service, in the order of ``CSV_COLUMNS``; the queryset prefetches themes and enjeux."""
+    for service in services:
+        yield [
+            _cell(value)
+            for value in [
+                service.slug,
+                service.name,
+                service.summary,
+                service.description,
+                service.problem,
+                service.audience,
+                service.how_to_adopt,
+                service.website,
+                service.repository,
+                service.license,
+                service.code_status,
+                service.stage,
+                service.porteur.name if service.porteur else "",
+                service.porteur.kind if service.porteur else "",
+                " | ".join(theme.name for theme in service.themes.all()),
+                " | ".join(enjeu.slug for enjeu in service.enjeux.all()),
+                "oui" if service.france_relance else "non",
+                service.funding_eur,
+                "oui" if service.scaled_2023 else "non",
+                service.contact,
+                service.facts_checked_at.isoformat() if service.facts_checked_at else "",
+                service.updated_at.date().isoformat(),
+                " | ".join(service.sources),
+                f"{settings.SITE_URL}{service.get_absolute_url()}",
+            ]
+        ]

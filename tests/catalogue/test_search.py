@@ -1,0 +1,66 @@
+import pytest
+
+from catalogue.models import Service
+from catalogue.search import fold, search_services
+
+pytestmark = pytest.mark.usefixtures("demo")
+
+
+def first(q):
+    return search_services(Service.objects.published(), q).first().slug
+
+
+@pytest.mark.parametrize(
+    ("q", "slug"),
+    [
+        ("rendez-vous", "rdv-service-public"),
+        ("prendre rendez vous", "rdv-service-public"),
+        ("adresses locales", "bases-adresses-locales"),
+        ("adresse", "bases-adresses-locales"),
+        ("covoiturage", "comobi"),
+        ("réserver une salle", "espace-sur-demande"),
+        ("reserver une salle", "espace-sur-demande"),
+        ("aides financières", "aides-territoires"),
+        ("aides financieres", "aides-territoires"),
+        ("interventions techniques", "agents-en-intervention"),
+        ("logement indigne", "signal-logement"),
+        ("grist", "grist"),
+        ("conseiller numérique", "conseiller-numerique"),
+    ],
+)
+def test_a_need_typed_by_a_commune_brings_the_right_service_first(q, slug):
+    assert first(q) == slug
+
+
+@pytest.mark.parametrize(
+    ("q", "slug"),
+    [
+        ("covoiturag", "comobi"),
+        ("intervension technique", "agents-en-intervention"),
+        ("adresses locale", "bases-adresses-locales"),
+    ],
+)
+def test_a_typo_still_finds_the_service(q, slug):
+    assert first(q) == slug
+
+
+def test_name_matches_come_before_description_matches():
+    results = list(search_services(Service.objects.published(), "inclusion numérique")[:2])
+
+    assert all("inclusion numérique" in service.name.lower() for service in results)
+
+
+@pytest.mark.parametrize("q", ["%", "&&&", "!!", "()", ":*", "'", "--", "\\"])
+def test_query_made_only_of_syntax_characters_matches_nothing(q):
+    assert list(search_services(Service.objects.published(), q)) == []
+
+
+def test_sql_in_a_query_is_searched_as_words():
+    results = list(search_services(Service.objects.published(), "'; DROP TABLE catalogue_service; --"))
+
+    assert Service.objects.count() == 40
+    assert all(isinstance(service, Service) for service in results)
+
+
+def test_fold_removes_accents_and_case():
+    assert fold("  Réserver   une SALLE ") == "reserver une salle"
