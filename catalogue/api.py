@@ -1,6 +1,7 @@
 """Read-only API of the catalogue: services (same filters as the page), thématiques, organisations."""
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
@@ -91,7 +92,19 @@ class ServiceViewSet(viewsets.ReadOnlyModelViewSet):
             Service.objects.published()
             .select_related("porteur")
             .prefetch_related("themes", "enjeux")
-            .annotate(deployments_count=Count("deployments"))
+            # A correlated subquery, evaluated for the page's rows only (a join would group every service).
+            .annotate(
+                deployments_count=Coalesce(
+                    Subquery(
+                        Deployment.objects.filter(service=OuterRef("pk"))
+                        .order_by()
+                        .values("service")
+                        .annotate(n=Count("pk"))
+                        .values("n")
+                    ),
+                    0,
+                )
+            )
             .order_by("name")
         )
         if self.action == "retrieve":

@@ -63,7 +63,11 @@ class ServiceFilterSet(django_filters.FilterSet):
         fields = ["q", "theme", "enjeu", "code", "porteur", "stage", "france_relance", "departement", "sort"]
 
     def filter_q(self, queryset, name, value):
-        return search_services(queryset, value)
+        # One choice of search step per request, shared with the facets' FilterSets (see facets.py).
+        steps = getattr(self.request, "_catalogue_search_steps", None) if self.request else None
+        if steps is None and self.request is not None:
+            steps = self.request._catalogue_search_steps = {}
+        return search_services(queryset, value, chosen_steps=steps)
 
     def filter_theme(self, queryset, name, value):
         if not value:

@@ -143,6 +143,7 @@ class Service(models.Model):
         verbose_name_plural = "services"
         ordering = ["name"]
         indexes = [
+            models.Index(fields=["name"], name="service_name"),
             GinIndex(fields=["search_vector"], name="service_search_vector"),
             GinIndex(OpClass("name_search", name="gin_trgm_ops"), name="service_name_trgm"),
             GinIndex(OpClass("text_search", name="gin_trgm_ops"), name="service_text_trgm"),

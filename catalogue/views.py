@@ -18,16 +18,22 @@ PAGE_SIZE = 20
 
 
 def _list_queryset():
-    return Service.objects.published().select_related("porteur").prefetch_related("themes")
+    # The generated search columns are large and never displayed.
+    return (
+        Service.objects.published()
+        .defer("search_vector", "text_search", "name_search")
+        .select_related("porteur")
+        .prefetch_related("themes")
+    )
 
 
 @require_GET
 def service_list(request):
     """The catalogue: search, filters with counts, removable tags, sort and pagination, all in the URL."""
-    filterset = ServiceFilterSet(request.GET, queryset=_list_queryset())
+    filterset = ServiceFilterSet(request.GET, queryset=_list_queryset(), request=request)
     valid = filterset.is_valid()
     page = Paginator(filterset.qs if valid else Service.objects.none(), PAGE_SIZE).get_page(request.GET.get("page"))
-    facets = build_facets(request.GET, _list_queryset()) if valid else []
+    facets = build_facets(request.GET, _list_queryset(), request) if valid else []
     keep = request.GET.copy()
     keep.pop("page", None)
     context = {

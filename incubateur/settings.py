@@ -150,7 +150,10 @@ DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})
 # A runaway query must not hold a web worker: every statement is cut after this many milliseconds.
-DATABASES["default"]["OPTIONS"]["options"] = f"-c statement_timeout={env_int('DATABASE_STATEMENT_TIMEOUT', 15_000)}"
+# JIT compilation costs hundreds of milliseconds on the short queries of a web page: off.
+DATABASES["default"]["OPTIONS"]["options"] = (
+    f"-c statement_timeout={env_int('DATABASE_STATEMENT_TIMEOUT', 15_000)} -c jit=off"
+)
 DATABASES["default"]["OPTIONS"]["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
