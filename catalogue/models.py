@@ -2,6 +2,7 @@
 
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Concat, Lower
@@ -176,7 +177,9 @@ class Deployment(models.Model):
         Departement,
         verbose_name="département",
         on_delete=models.PROTECT,
-        help_text="Le département qui utilise le service, ou celui de la commune, de l'EPCI ou de l'organisme.",
+        blank=True,  # filled from the commune by clean()
+        help_text="Le département qui utilise le service, ou celui de l'EPCI ou de l'organisme. "
+        "Laissez vide pour une commune : son département est repris.",
     )
     other_body = models.CharField("autre organisme", max_length=200, blank=True)
     since = models.DateField("depuis", null=True, blank=True)
@@ -207,8 +210,10 @@ class Deployment(models.Model):
         indexes = [models.Index(fields=["departement", "service"], name="deployment_departement")]
 
     def clean(self):
-        if self.commune_id and not self.departement_id:
+        if self.commune_id:
             self.departement_id = self.commune.departement_id
+        if not self.departement_id:
+            raise ValidationError({"departement": "Indiquez le département de cet utilisateur."})
 
     def __str__(self):
         return f"{self.user_name} — {self.service}"

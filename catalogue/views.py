@@ -1,7 +1,7 @@
 import csv
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
@@ -12,6 +12,7 @@ from catalogue.models import Deployment, Service
 from catalogue.opendata import CSV_COLUMNS, csv_rows
 from catalogue.publiccode import dump, to_publiccode
 from catalogue.usage import deployments_by_departement
+from consultation.models import Enjeu
 from territoires.models import Commune
 
 PAGE_SIZE = 20
@@ -53,8 +54,12 @@ def service_list(request):
 
 @require_GET
 def service_detail(request, slug):
+    enjeux = Enjeu.objects.annotate(contributions_count=Count("contributions")).order_by("number")
     service = get_object_or_404(
-        Service.objects.published().select_related("porteur").prefetch_related("themes", "enjeux"), slug=slug
+        Service.objects.published()
+        .select_related("porteur")
+        .prefetch_related("themes", Prefetch("enjeux", queryset=enjeux)),
+        slug=slug,
     )
     visitor = (
         Commune.objects.filter(code_insee=request.GET.get("commune", "")[:5]).select_related("departement").first()
