@@ -200,10 +200,11 @@ def map_publiccode(data: dict, path: Path) -> dict:
     }
 
 
-def _unique_slug(name: str) -> str:
-    base = slugify(name)[:190] or "service"
+def _unique_slug(model, name: str) -> str:
+    """A slug for ``name`` that no row of ``model`` has yet ("nom", "nom-2", …)."""
+    base = slugify(name)[:190] or model._meta.model_name
     slug, number = base, 2
-    while Service.objects.filter(slug=slug).exists():
+    while model.objects.filter(slug=slug).exists():
         slug, number = f"{base}-{number}", number + 1
     return slug
 
@@ -221,11 +222,11 @@ def import_publiccode(paths: list[Path], *, publish: bool = True) -> ImportResul
             source = values.pop("source")
             if porteur_name:
                 values["porteur"], _ = Porteur.objects.get_or_create(
-                    name=porteur_name, defaults={"slug": _unique_porteur_slug(porteur_name)}
+                    name=porteur_name, defaults={"slug": _unique_slug(Porteur, porteur_name)}
                 )
             service = by_repository.get(normalize_repository(values["repository"]))
             if service is None:
-                service = Service(slug=_unique_slug(values["name"]), is_published=publish, sources=[source])
+                service = Service(slug=_unique_slug(Service, values["name"]), is_published=publish, sources=[source])
                 result.created.append(values["name"])
             else:
                 result.updated.append(service.name)
@@ -241,11 +242,3 @@ def import_publiccode(paths: list[Path], *, publish: bool = True) -> ImportResul
             service.save()
             by_repository[normalize_repository(service.repository)] = service
     return result
-
-
-def _unique_porteur_slug(name: str) -> str:
-    base = slugify(name)[:190] or "porteur"
-    slug, number = base, 2
-    while Porteur.objects.filter(slug=slug).exists():
-        slug, number = f"{base}-{number}", number + 1
-    return slug
