@@ -52,6 +52,14 @@ def service_list(request):
     return render(request, "catalogue/service_list.html", context, status=200 if valid else 400)
 
 
+def _visitor_commune(text: str):
+    """The commune the visitor typed (INSEE code, postal code or name), or None."""
+    text = text.strip()
+    if not 2 <= len(text) <= 100:
+        return None
+    return Commune.objects.search(text).select_related("departement").first()
+
+
 @require_GET
 def service_detail(request, slug):
     enjeux = Enjeu.objects.annotate(contributions_count=Count("contributions")).order_by("number")
@@ -61,9 +69,7 @@ def service_detail(request, slug):
         .prefetch_related("themes", Prefetch("enjeux", queryset=enjeux)),
         slug=slug,
     )
-    visitor = (
-        Commune.objects.filter(code_insee=request.GET.get("commune", "")[:5]).select_related("departement").first()
-    )
+    visitor = _visitor_commune(request.GET.get("commune", ""))
     return render(
         request,
         "catalogue/service_detail.html",

@@ -4,7 +4,7 @@ import logging
 import sys
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.csp import CSP
@@ -75,7 +75,8 @@ def page_not_found(request, exception=None):
 def server_error(request):
     """A French error page; an unreachable database is a temporary outage (503), not a bug (500)."""
     api = request.path.startswith("/api/")
-    if isinstance(sys.exc_info()[1], DatabaseError):
+    # A database that does not answer (connection refused, lost, timed out); not a query bug.
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
         if api:
             response = JsonResponse(
                 {"detail": "Service momentanément indisponible, réessayez dans une minute."}, status=503

@@ -75,7 +75,7 @@ class TerritoryQuerySet(models.QuerySet):
 class EpciQuerySet(TerritoryQuerySet):
     def search(self, text: str):
         """EPCI whose name or SIREN matches ``text``, the most relevant first."""
-        text = text.strip()
+        text = text.replace("\x00", "").strip()
         if text.isdigit():
             return self.filter(siren__startswith=text).annotate(rang=Value(0)).order_by("siren")
         return self._name_matches(text, bigger_first="population_communes_insee")
@@ -117,7 +117,7 @@ class Epci(models.Model):
 class CommuneQuerySet(TerritoryQuerySet):
     def search(self, text: str):
         """Communes matching ``text`` by INSEE code, postal code or name, the most relevant first."""
-        text = text.strip()
+        text = text.replace("\x00", "").strip()
         if INSEE_CODE.match(text):
             return (
                 self.filter(Q(code_insee=text.upper()) | Q(codes_postaux__contains=[text]))

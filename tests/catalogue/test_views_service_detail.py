@@ -36,15 +36,20 @@ def test_users_in_the_visitors_departement_come_first(client):
 
     default = client.get(f"/services/{service.slug}/").context["usage"]
     near_grenoble = client.get(f"/services/{service.slug}/", {"commune": "38421"}).context["usage"]
+    by_name = client.get(f"/services/{service.slug}/", {"commune": "Grenoble"})
+    by_postal_code = client.get(f"/services/{service.slug}/", {"commune": "38000"})
 
     assert [group.departement.code for group in default] == ["01", "38", "69"]
     assert near_grenoble[0].departement.code == "38"
     assert near_grenoble[0].is_visitor_departement
     assert {group.departement.code for group in near_grenoble[1:]} == {"01", "69"}
+    assert by_name.context["usage"][0].departement.code == "38"
+    assert "Classement depuis Grenoble (Isère)" in by_name.content.decode()
+    assert by_postal_code.context["visitor_commune"].nom == "Grenoble"
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("commune", ["zzzzz", "' OR 1=1", "x" * 5000, ""])
+@pytest.mark.usefixtures("territories")
+@pytest.mark.parametrize("commune", ["zzzzz", "' OR 1=1", "x" * 5000, "", "%", "\x00"])
 def test_unknown_visitor_commune_is_ignored(client, commune):
     service = ServiceFactory()
 
@@ -61,3 +66,17 @@ def test_unpublished_and_unknown_services_are_not_found(client):
     assert client.get("/services/cache/").status_code == 404
     assert client.get("/services/inconnu/").status_code == 404
     assert client.get("/services/cache/publiccode.yml").status_code == 404
+
+
+@pytest.mark.usefixtures("territories")
+@pytest.mark.parametrize("count", [5, 200])
+def test_service_page_query_count_does_not_grow_with_its_users(client, django_assert_num_queries, count):
+    service = ServiceFactory()
+    for number in range(count):
+        DeploymentFactory(service=service, other_body=f"Organisme {number}")
+
+    # visitor commune, service, themes, enjeux, deployments
+    with django_assert_num_queries(5):
+        response = client.get(f"/services/{service.slug}/", {"commune": "Grenoble"})
+
+    assert len(response.context["usage"][0].deployments) == count
