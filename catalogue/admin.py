@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
-from catalogue.models import Deployment, Porteur, Service, Thematique
+from catalogue.models import Deployment, Laureat, Porteur, Service, Thematique
 
 
 @admin.register(Porteur)
@@ -70,3 +70,12 @@ class DeploymentAdmin(admin.ModelAdmin):
     list_select_related = ["service", "commune", "epci", "departement"]
     search_fields = ["service__name", "commune__nom", "epci__nom", "other_body"]
     autocomplete_fields = ["service", "commune", "epci", "departement"]
+
+
+@admin.register(Laureat)
+class LaureatAdmin(admin.ModelAdmin):
+    list_display = ["title", "porteur", "enjeu", "service", "amount_eur", "scaled_2023"]
+    list_filter = ["scaled_2023", "enjeu"]
+    list_select_related = ["porteur", "enjeu", "service"]
+    search_fields = ["title"]
+    autocomplete_fields = ["porteur", "enjeu", "service"]

@@ -9,7 +9,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.text import slugify
 
-from catalogue.models import CodeStatus, Deployment, Porteur, Service, Stage, Thematique
+from catalogue.models import CodeStatus, Deployment, Laureat, Porteur, Service, Stage, Thematique
 from consultation.models import Enjeu
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -83,4 +83,29 @@ def load_services(path: Path = DATA_DIR / "services.json") -> int:
             other_body=other_body,
             defaults={"source": source, "status": Deployment.Status.ACTIVE},
         )
+    return created_count
+
+
+@transaction.atomic
+def load_laureats(path: Path = DATA_DIR / "laureats.json") -> int:
+    """The France Relance laureates that a public source names (a partial list), linked to their service."""
+    enjeux = {enjeu.source_id: enjeu for enjeu in Enjeu.objects.all()}
+    services = {service.slug: service for service in Service.objects.all()}
+    created_count = 0
+    for item in json.loads(path.read_text(encoding="utf-8"))["items"]:
+        # One laureate is known only by its porteur: say so rather than invent a title.
+        title = item["title"] or f"Projet de {item['porteur']['name']} (intitulé non publié)"
+        _, created = Laureat.objects.update_or_create(
+            title=title,
+            defaults={
+                "porteur": _porteur(item["porteur"]),
+                "amount_eur": item["amount_eur"],
+                "enjeu": enjeux.get(item["enjeu"] or ""),
+                "service": services.get(item["service_slug"] or ""),
+                "scaled_2023": bool(item["scaled_2023"]),
+                "sources": item["sources"],
+                "notes": item["notes"] or "",
+            },
+        )
+        created_count += created
     return created_count

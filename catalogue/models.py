@@ -225,3 +225,30 @@ class Deployment(models.Model):
         if self.epci_id:
             return self.epci.nom
         return self.other_body or self.departement.nom
+
+
+class Laureat(models.Model):
+    """A project retained and funded by France Relance (2021), linked to its service when it is in the catalogue."""
+
+    title = models.CharField("projet", max_length=300, unique=True)
+    porteur = models.ForeignKey(
+        Porteur, verbose_name="porteur", on_delete=models.PROTECT, null=True, blank=True, related_name="laureats"
+    )
+    amount_eur = models.PositiveIntegerField("montant (€)", null=True, blank=True)
+    enjeu = models.ForeignKey(
+        Enjeu, verbose_name="grand enjeu", on_delete=models.SET_NULL, null=True, blank=True, related_name="laureats"
+    )
+    service = models.ForeignKey(
+        Service, verbose_name="service", on_delete=models.SET_NULL, null=True, blank=True, related_name="laureats"
+    )
+    scaled_2023 = models.BooleanField("accéléré en 2023", default=False)
+    sources = models.JSONField("sources", default=list, blank=True)
+    notes = models.TextField("notes", blank=True)
+
+    class Meta:
+        verbose_name = "lauréat France Relance"
+        verbose_name_plural = "lauréats France Relance"
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title

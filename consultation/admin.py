@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from consultation.models import Contribution, Enjeu
+from consultation.models import Comment, Contribution, Enjeu, Investigation, ReportedFigure
 
 
 @admin.register(Enjeu)
@@ -10,10 +10,63 @@ class EnjeuAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
 
 
+class CommentInline(admin.TabularInline):
+    model = Comment
+    extra = 0
+    fields = ["decidim_id", "created_at", "alignment", "depth", "body"]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Contribution)
 class ContributionAdmin(admin.ModelAdmin):
-    list_display = ["title", "decidim_host", "decidim_id", "enjeu", "published_at"]
-    list_filter = ["enjeu", "decidim_host"]
+    list_display = ["title", "decidim_host", "decidim_id", "kind", "state", "supports", "enjeu", "is_hidden"]
+    list_filter = ["kind", "state", "author_type", "is_hidden", "enjeu", "decidim_host"]
     list_select_related = ["enjeu"]
-    search_fields = ["title", "decidim_id"]
+    search_fields = ["title", "reference", "decidim_id"]
+    autocomplete_fields = ["enjeu", "departement"]
+    # What came from Decidim stays as imported; staff classify (enjeu, kind) and may hide a row.
+    readonly_fields = [
+        "decidim_host",
+        "decidim_id",
+        "reference",
+        "title",
+        "body",
+        "category",
+        "scope",
+        "state",
+        "state_raw",
+        "answer",
+        "answered_at",
+        "supports",
+        "endorsements",
+        "comments_count",
+        "published_at",
+        "url",
+        "participatory_space_id",
+        "component_id",
+        "is_amendment",
+        "is_withdrawn",
+        "raw",
+        "imported_at",
+    ]
+    inlines = [CommentInline]
+
+
+@admin.register(Investigation)
+class InvestigationAdmin(admin.ModelAdmin):
+    list_display = ["title", "status_2021", "enjeu"]
+    list_filter = ["status_2021", "enjeu"]
+    list_select_related = ["enjeu"]
+    search_fields = ["title", "problem"]
     autocomplete_fields = ["enjeu"]
+
+
+@admin.register(ReportedFigure)
+class ReportedFigureAdmin(admin.ModelAdmin):
+    list_display = ["value", "label", "as_of", "source", "position"]
+    search_fields = ["label", "source"]

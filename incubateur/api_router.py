@@ -3,6 +3,7 @@
 from rest_framework.routers import DefaultRouter
 
 from catalogue.api import PorteurViewSet, ServiceViewSet, ThematiqueViewSet
+from consultation.api import ContributionViewSet, EnjeuViewSet, InvestigationViewSet
 from territoires.api import CommuneViewSet, DepartementViewSet, EpciViewSet, RegionViewSet
 
 
@@ -18,3 +19,6 @@ router.register("territoires/communes", CommuneViewSet, basename="commune")
 router.register("services", ServiceViewSet, basename="service")
 router.register("themes", ThematiqueViewSet, basename="theme")
 router.register("organisations", PorteurViewSet, basename="organisation")
+router.register("enjeux", EnjeuViewSet, basename="enjeu")
+router.register("contributions", ContributionViewSet, basename="contribution")
+router.register("investigations", InvestigationViewSet, basename="investigation")

@@ -1,0 +1,245 @@
+import zipfile
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from consultation.decidim import clean_html, localized, parse_timestamp, render_references
+from consultation.models import AuthorType, Comment, Contribution, Kind, State
+from tests.consultation import exports
+
+
+@pytest.fixture
+def files(tmp_path):
+    def write(name, text, *, bom=False, crlf=False):
+        path = tmp_path / name
+        if crlf:
+            text = text.replace("\n", "\r\n")
+        path.write_bytes(("\ufeff" if bom else "").encode() + text.encode("utf-8"))
+        return path
+
+    return write
+
+
+def run(*args, **options):
+    call_command("import_decidim", *args, verbosity=0, **options)
+
+
+@pytest.mark.django_db
+def test_v023_csv_imports_every_row_with_texts_states_and_counts(files):
+    path = files("proposals-01-02-2021-3600.csv", exports.v023_csv())
+
+    run(path)
+
+    assert Contribution.objects.count() == 4
+    first = Contribution.objects.get(decidim_id=1)
+    assert first.decidim_host == exports.HOST
+    assert first.state == State.ACCEPTED
+    assert first.supports == 12 and first.endorsements == 1 and first.comments_count == 2
+    assert first.departement_id == "07"  # scope "Ardèche"
+    assert first.body == "<p>Les habitants appellent<br>sans arrêt.</p><p>Un agenda en ligne aiderait.</p>"
+    assert first.answer == "<p>Retenue.</p>"
+    assert first.published_at.isoformat() == "2021-02-15T09:23:45+00:00"
+    assert Contribution.objects.get(decidim_id=2).state == State.WITHDRAWN
+    assert Contribution.objects.get(decidim_id=3).kind == Kind.EXISTING_SERVICE
+
+
+@pytest.mark.django_db
+def test_no_script_style_or_event_handler_survives(files):
+    run(files("proposals.csv", exports.v023_csv()))
+
+    body = Contribution.objects.get(decidim_id=2).body
+    for forbidden in ("onclick", "onerror", "javascript:", "<script", "<style", "<img"):
+        assert forbidden not in body
+    assert "<strong>riche</strong>" in body
+
+
+@pytest.mark.django_db
+def test_formula_guard_apostrophe_is_removed(files):
+    run(files("proposals.csv", exports.v023_csv()))
+
+    assert Contribution.objects.get(decidim_id=2).title.startswith('=HYPERLINK("http://evil")')
+
+
+@pytest.mark.django_db
+def test_gid_references_become_readable_text(files):
+    run(files("proposals.csv", exports.v023_csv()))
+
+    body = Contribution.objects.get(decidim_id=3).body
+    assert "#aides" in body and "@participant" in body and "gid://" not in body
+
+
+@pytest.mark.django_db
+def test_bom_and_crlf_are_accepted(files):
+    run(files("proposals.csv", exports.v023_csv(), bom=True, crlf=True))
+
+    assert Contribution.objects.count() == 4
+
+
+@pytest.mark.django_db
+def test_second_import_changes_nothing(files, capsys):
+    path = files("proposals.csv", exports.v023_csv())
+    run(path)
+    before = list(Contribution.objects.order_by("pk").values_list("pk", "imported_at"))
+
+    call_command("import_decidim", path)
+
+    assert list(Contribution.objects.order_by("pk").values_list("pk", "imported_at")) == before
+    assert "0 créé(s), 0 mis à jour, 4 inchangé(s)" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_newer_export_updates_in_place(files):
+    run(files("a.csv", exports.v023_csv()))
+
+    run(files("b.csv", exports.v023_csv().replace("Prendre rendez-vous en mairie", "Prendre rendez-vous en ligne")))
+
+    assert Contribution.objects.count() == 4
+    assert Contribution.objects.get(decidim_id=1).title == "Prendre rendez-vous en ligne"
+
+
+@pytest.mark.django_db
+def test_space_and_component_filters(files):
+    run(files("proposals.csv", exports.v023_csv()), space_id=3, component_id=12)
+
+    assert sorted(Contribution.objects.values_list("decidim_id", flat=True)) == [1, 2, 3]
+
+
+@pytest.mark.django_db
+def test_open_data_zip_with_threaded_comments(tmp_path):
+    path = exports.open_data_zip(tmp_path / "participez.example.fr-open-data.zip")
+
+    run(path)
+
+    assert Contribution.objects.count() == 2
+    reply, parent, orphan = (Comment.objects.get(decidim_id=number) for number in (502, 501, 503))
+    assert reply.parent == parent
+    assert parent.contribution.decidim_id == 10
+    assert orphan.parent is None and orphan.contribution.decidim_id == 11
+    assert parent.body == "Bonne idée\nvraiment."
+    assert (
+        Contribution.objects.get(decidim_id=10).title == "Proposition 10 : réserver une salle"
+    )  # not the machine one
+
+
+@pytest.mark.django_db
+def test_comment_author_names_are_not_kept(tmp_path):
+    run(exports.open_data_zip(tmp_path / "export.zip"))
+
+    stored = " ".join(str(value) for row in Comment.objects.values() for value in row.values())
+    assert "Nom Personne" not in stored and "Autre Nom" not in stored
+
+
+@pytest.mark.django_db
+def test_json_admin_export_of_recent_versions(files):
+    run(files("proposals.json", exports.v029_json()))
+
+    contribution = Contribution.objects.get(decidim_id=20)
+    assert contribution.title == "Numériser l'état civil"  # French preferred over the first locale
+    assert contribution.supports == 4 and contribution.endorsements == 2
+    assert contribution.is_withdrawn and contribution.state == State.WITHDRAWN
+    assert contribution.author_type == AuthorType.PARTICIPANT
+    assert contribution.body == "<p>Un <em>besoin</em> réel.</p>"
+
+
+@pytest.mark.django_db
+def test_enjeu_map_links_categories_to_enjeux(files, demo_enjeux):
+    mapping = files("map.json", '{"4": "relation-usagers", "Service existant": "financements"}')
+
+    run(files("proposals.csv", exports.v023_csv()), enjeu_map=mapping)
+
+    assert Contribution.objects.get(decidim_id=1).enjeu.slug == "relation-usagers"
+    assert Contribution.objects.get(decidim_id=3).enjeu.slug == "financements"
+
+
+@pytest.mark.django_db
+def test_dry_run_saves_nothing(files, capsys):
+    call_command("import_decidim", files("proposals.csv", exports.v023_csv()), dry_run=True)
+
+    assert Contribution.objects.count() == 0
+    assert "rien n'a été enregistré" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "aucune proposition"),
+        (b"\n", "aucune proposition"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "fichier binaire"),
+        (b"\xff\xfe\x00a", "fichier binaire"),
+        (b"titre;texte\nA;B\n", "la première colonne doit être « id »"),
+        (b"id|title/fr\n1|A\n", "la première colonne doit être « id »"),
+        (exports.v023_csv()[:700].encode(), "valeurs pour"),
+        (
+            b"id;title/fr;url\nabc;Titre;http://h.fr/processes/x/f/1/proposals/1\n",
+            "colonne « id » : nombre entier",
+        ),
+        (b"id;title/fr;url\n1;;http://h.fr/processes/x/f/1/proposals/1\n", "titre manquant"),
+        (b"id;title/fr;url\n1;Titre;\n", "adresse de la proposition manquante"),
+        (b"id;title/fr;url;published_at\n1;T;http://h.fr/p/1;hier\n", "date illisible"),
+        (b"[1, 2]", "objet attendu"),
+        (b'[{"id": 1,', "JSON invalide"),
+    ],
+)
+def test_broken_files_fail_cleanly_and_change_nothing(tmp_path, files, content, message):
+    run(files("valid.csv", exports.v023_csv()))
+    before = list(Contribution.objects.values_list("pk", "title"))
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(content)
+
+    with pytest.raises(CommandError, match=message) as error:
+        call_command("import_decidim", files("newer.csv", exports.v023_csv().replace("mairie", "MAIRIE")), broken)
+
+    assert "Import annulé" in str(error.value)
+    assert list(Contribution.objects.values_list("pk", "title")) == before
+
+
+@pytest.mark.django_db
+def test_a_broken_zip_fails_cleanly(tmp_path):
+    path = tmp_path / "export.zip"
+    exports.open_data_zip(path)
+    path.write_bytes(path.read_bytes()[:200])
+
+    with pytest.raises(CommandError):
+        call_command("import_decidim", path)
+
+    assert Contribution.objects.count() == 0
+
+
+def test_a_zip_without_proposals_is_refused(tmp_path):
+    path = tmp_path / "other.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("participez-open-data-meetings.csv", "id;title/fr\n1;R\n")
+
+    with pytest.raises(CommandError, match="aucun fichier de propositions"):
+        call_command("import_decidim", path)
+
+
+def test_missing_file_is_refused(tmp_path):
+    with pytest.raises(CommandError, match="fichier introuvable"):
+        call_command("import_decidim", tmp_path / "absent.csv")
+
+
+def test_localized_prefers_french_then_authored_then_machine():
+    assert localized({"title/en": "Hello", "title/fr": "Bonjour"}, "title") == "Bonjour"
+    assert localized({"title/pt-BR": "Olá", "title/machine_translations/fr": "Bonjour (auto)"}, "title") == "Olá"
+    assert localized({"title/machine_translations/fr": "Bonjour (auto)", "title/en": ""}, "title") == "Bonjour (auto)"
+    assert localized({"title/fr": "'@mention"}, "title") == "@mention"
+    assert localized({"title/fr": "'Apostrophe"}, "title") == "'Apostrophe"
+
+
+def test_timestamps_with_offset_utc_or_iso():
+    from consultation.decidim import Row
+
+    row = Row("f.csv", 2, {})
+    assert parse_timestamp("2021-07-01 10:00:00 +0200", row, "c").isoformat() == "2021-07-01T10:00:00+02:00"
+    assert parse_timestamp("2021-07-01 08:00:00 UTC", row, "c").isoformat() == "2021-07-01T08:00:00+00:00"
+    assert parse_timestamp("2021-07-01T08:00:00Z", row, "c").isoformat() == "2021-07-01T08:00:00+00:00"
+
+
+def test_plain_text_is_escaped_and_html_sanitised():
+    assert clean_html("a < b & c") == "<p>a &lt; b &amp; c</p>"
+    assert clean_html('<p>ok <a href="https://x.fr" onclick="x()">lien</a></p>') == (
+        '<p>ok <a href="https://x.fr" rel="noopener noreferrer nofollow">lien</a></p>'
+    )
+    assert render_references("voir gid://app/Decidim::Proposals::Proposal/12") == "voir proposition n° 12"
