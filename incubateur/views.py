@@ -26,7 +26,7 @@ class HomeView(TemplateView):
         return super().get_context_data(
             services_count=services.count(),
             open_services_count=services.with_open_code().count(),
-            contributions_count=Contribution.objects.count(),
+            contributions_count=Contribution.objects.visible().count(),
             enjeux_count=Enjeu.objects.count(),
             **kwargs,
         )

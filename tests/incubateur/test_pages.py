@@ -15,6 +15,8 @@ SHELL_PAGES = {
     "/accompagnement/": "Accompagnement numérique sur-mesure — Incubateur des territoires",
     "/consultation/": "Consultation nationale de 2021 — Incubateur des territoires",
     "/api/docs/": "Documentation de l’API — Incubateur des territoires",
+    "/consultation/contributions/": "Contributions de la consultation — Incubateur des territoires",
+    "/consultation/investigations/": "Investigations du PNI — Incubateur des territoires",
 }
 
 
