@@ -21,78 +21,29 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 
 from bench.catalogue import use_bench_database  # noqa: E402
+from tests.consultation.exports import HOST, V023_HEADER, proposal_url, v023_row  # noqa: E402
 
 ROWS, COMMENTS = 10_000, 20_000
-HOST = "bench.decidim.invalid"
-HEADER = [
-    "id",
-    "category/id",
-    "category/name/fr",
-    "scope/id",
-    "scope/name/fr",
-    "participatory_space/id",
-    "participatory_space/url",
-    "component/id",
-    "title/fr",
-    "body/fr",
-    "state",
-    "reference",
-    "answer/fr",
-    "supports",
-    "endorsements/total_count",
-    "endorsements/user_endorsements",
-    "comments",
-    "attachments",
-    "followers",
-    "published_at",
-    "url",
-    "meeting_urls",
-    "related_proposals",
-    "is_amend",
-    "original_proposal/title",
-    "original_proposal/url",
-]
-
-
-def url(number):
-    return f"https://{HOST}/processes/consultation/f/1/proposals/{number}"
 
 
 def write_files(folder: Path) -> list[Path]:
     proposals, comments = io.StringIO(), io.StringIO()
     writer = csv.writer(proposals, delimiter=";", lineterminator="\n")
-    writer.writerow(HEADER)
+    # The column layout of a Decidim 0.23-0.25 export, rows written as the importer's tests write them.
+    writer.writerow(V023_HEADER)
     for n in range(1, ROWS + 1):
         body = f"<p>Besoin numéro {n} : prendre rendez-vous, réserver une salle.</p>\n<p>Deuxième paragraphe {n}.</p>"
         writer.writerow(
-            [
+            v023_row(
                 n,
-                n % 13,
-                f"Catégorie {n % 13}",
-                "",
-                "Ardèche" if n % 7 == 0 else "",
-                1,
-                f"https://{HOST}/processes/c",
-                1,
                 f"Proposition {n} sur la relation aux usagers",
                 body,
-                ["", "accepted", "rejected", "evaluating"][n % 4],
-                f"B-PROP-2021-02-{n}",
-                "<p>Réponse.</p>" if n % 4 == 1 else "",
-                n % 50,
-                n % 5,
-                "",
-                n % 3,
-                0,
-                1,
-                "2021-02-15 10:23:45 +0100",
-                url(n),
-                "",
-                "",
-                "false",
-                "",
-                "",
-            ]
+                state=["", "accepted", "rejected", "evaluating"][n % 4],
+                supports=n % 50,
+                category=(str(n % 13), f"Catégorie {n % 13}"),
+                scope="Ardèche" if n % 7 == 0 else "",
+                answer="<p>Réponse.</p>" if n % 4 == 1 else "",
+            )
         )
     writer = csv.writer(comments, delimiter=";", lineterminator="\n")
     writer.writerow(
@@ -127,7 +78,7 @@ def write_files(folder: Path) -> list[Path]:
                 "",
                 n - ROWS if reply else proposal,
                 "Decidim::Comments::Comment" if reply else "Decidim::Proposals::Proposal",
-                url(proposal),
+                proposal_url(proposal),
             ]
         )
     paths = [folder / "bench-open-data-proposals.csv", folder / "bench-open-data-proposal_comments.csv"]

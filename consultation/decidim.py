@@ -40,6 +40,10 @@ STATES = {
 }
 _HTML = re.compile(r"<(p|br|div|ul|ol|li|a|strong|em|b|i|h[1-6]|span|blockquote)\b", re.IGNORECASE)
 _GID = re.compile(r"gid://[^/\s]+/Decidim::([A-Za-z:]+)/(\d+)(?:/(_?)([^\s<\"']+))?")
+# Names of authors and endorsers are personal data: never stored, not even in the raw record.
+_PERSONAL_COLUMN = re.compile(
+    r"^(author/name|endorsements/user_endorsements|likes/user_(likes|endorsements)|user_group/name)"
+)
 _DATE_WITH_SPACE_OFFSET = re.compile(r"^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?) ?(UTC|[+-]\d{4})$")
 
 
@@ -370,7 +374,7 @@ def map_proposal(row: Row) -> dict:
         "component_id": _integer(row, "component/id"),
         "is_amendment": (values.get("is_amend") or "") == "true",
         "is_withdrawn": withdrawn,
-        "raw": values,
+        "raw": {column: value for column, value in values.items() if not _PERSONAL_COLUMN.match(column)},
     }
 
 

@@ -122,6 +122,15 @@ def test_open_data_zip_with_threaded_comments(tmp_path):
 
 
 @pytest.mark.django_db
+def test_author_and_endorser_names_are_not_kept_even_in_the_raw_record(files):
+    run(files("a.csv", exports.v023_csv()), files("b.json", exports.v029_json()))
+
+    raw = " ".join(str(record) for record in Contribution.objects.values_list("raw", flat=True))
+    assert "Une personne" not in raw and "Mairie de Test" not in raw
+    assert "PE-PROP-2021-02-1" in raw  # the rest of the record is kept for tracing
+
+
+@pytest.mark.django_db
 def test_comment_author_names_are_not_kept(tmp_path):
     run(exports.open_data_zip(tmp_path / "export.zip"))
 
