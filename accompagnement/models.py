@@ -1,0 +1,201 @@
+"""ANSM diagnostic requests ("Accompagnement Numérique Sur-Mesure"), their trail and their messages."""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from catalogue.models import Service, Thematique
+from territoires.models import Commune, Epci
+
+
+class Status(models.TextChoices):
+    NEW = "nouvelle", "nouvelle"
+    QUALIFYING = "qualification", "en qualification"
+    SCHEDULED = "planifiee", "diagnostic planifié"
+    DIAGNOSED = "realisee", "diagnostic réalisé"
+    SUPPORTING = "accompagnement", "accompagnement en cours"
+    CLOSED = "cloturee", "clôturée"
+    DECLINED = "refusee", "refusée"
+    WITHDRAWN = "abandonnee", "abandonnée"
+
+
+OPEN_STATUSES = [Status.NEW, Status.QUALIFYING, Status.SCHEDULED, Status.DIAGNOSED, Status.SUPPORTING]
+
+
+class RefusalReason(models.TextChoices):
+    INELIGIBLE = "ineligible", "inéligible"
+    DUPLICATE = "doublon", "doublon"
+    OUT_OF_SCOPE = "hors_perimetre", "hors périmètre"
+    NO_ANSWER = "sans_reponse", "sans réponse"
+
+
+class Role(models.TextChoices):
+    MAYOR = "maire", "maire"
+    DEPUTY = "adjoint", "adjoint·e"
+    COUNCILLOR = "conseiller", "conseiller·ère"
+    SECRETARY = "secretaire", "secrétaire de mairie"
+    DGS = "dgs", "DGS"
+    AGENT = "agent", "agent·e"
+    OTHER = "autre", "autre"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class DiagnosticRequestQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def pending(self):
+        return self.filter(status=Status.NEW)
+
+    def for_token(self, token: str):
+        return self.filter(token_hash=hash_token(token))
+
+
+class DiagnosticRequest(models.Model):
+    # Territory: exactly one of commune and EPCI; its population is kept as it was when checked.
+    commune = models.ForeignKey(Commune, verbose_name="commune", on_delete=models.PROTECT, null=True, blank=True)
+    epci = models.ForeignKey(Epci, verbose_name="EPCI", on_delete=models.PROTECT, null=True, blank=True)
+    population = models.PositiveIntegerField("population au moment de la demande")
+    first_name = models.CharField("prénom", max_length=100)
+    last_name = models.CharField("nom", max_length=100)
+    role = models.CharField("fonction", max_length=12, choices=Role.choices)
+    email = models.EmailField("adresse électronique")
+    phone = models.CharField("téléphone", max_length=20, blank=True)
+    themes = models.ManyToManyField(Thematique, verbose_name="thématiques", related_name="diagnostic_requests")
+    services = models.ManyToManyField(
+        Service, verbose_name="services qui intéressent", blank=True, related_name="diagnostic_requests"
+    )
+    needs = models.TextField("besoins")
+    consent_at = models.DateTimeField("consentement donné le")
+    submission_key = models.UUIDField("clé d'envoi du formulaire", unique=True)
+    token_hash = models.CharField("empreinte du lien de suivi", max_length=64, unique=True, editable=False)
+    status = models.CharField("statut", max_length=15, choices=Status.choices, default=Status.NEW)
+    refusal_reason = models.CharField("motif de refus", max_length=15, choices=RefusalReason.choices, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="chargé·e d'accompagnement",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_requests",
+    )
+    diagnostic_date = models.DateField("date du diagnostic", null=True, blank=True)
+    diagnostic_summary = models.TextField("synthèse du diagnostic", blank=True)
+    recommended_services = models.ManyToManyField(
+        Service, verbose_name="services recommandés", blank=True, related_name="recommended_in"
+    )
+    anonymised_at = models.DateTimeField("données personnelles effacées le", null=True, blank=True)
+    created_at = models.DateTimeField("reçue le", auto_now_add=True)
+    updated_at = models.DateTimeField("dernière activité", auto_now=True)
+
+    objects = DiagnosticRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "demande d'accompagnement"
+        verbose_name_plural = "demandes d'accompagnement"
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="request_one_territory",
+                condition=Q(commune__isnull=False, epci__isnull=True) | Q(commune__isnull=True, epci__isnull=False),
+            ),
+            models.CheckConstraint(name="request_status_valid", condition=Q(status__in=Status.values)),
+            models.CheckConstraint(
+                name="request_refusal_reason_only_when_declined",
+                condition=Q(status=Status.DECLINED, refusal_reason__in=RefusalReason.values)
+                | (~Q(status=Status.DECLINED) & Q(refusal_reason="")),
+            ),
+            # One open request per territory, even when two are posted at the same instant.
+            models.UniqueConstraint(
+                fields=["commune"], condition=Q(status__in=OPEN_STATUSES), name="request_one_open_per_commune"
+            ),
+            models.UniqueConstraint(
+                fields=["epci"], condition=Q(status__in=OPEN_STATUSES), name="request_one_open_per_epci"
+            ),
+        ]
+        permissions = [("triage_diagnosticrequest", "Peut trier et faire avancer les demandes")]
+
+    def __str__(self):
+        return f"{self.reference} — {self.territory_name}"
+
+    @property
+    def reference(self) -> str:
+        return f"ANSM-{self.created_at.year if self.created_at else ''}-{self.pk:05d}" if self.pk else "ANSM-…"
+
+    @property
+    def territory(self):
+        return self.commune or self.epci
+
+    @property
+    def territory_name(self) -> str:
+        return str(self.commune.nom if self.commune_id else self.epci.nom if self.epci_id else "")
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def new_token(self) -> str:
+        """Give the request a new private follow-up token and return it (only its hash is stored)."""
+        token = secrets.token_urlsafe(32)
+        self.token_hash = hash_token(token)
+        return token
+
+
+class Event(models.Model):
+    """One line of a request's trail: a status change, a message, an assignment or a field edit."""
+
+    class Kind(models.TextChoices):
+        STATUS = "statut", "changement de statut"
+        MESSAGE_TO_REQUESTER = "message_equipe", "message de l'équipe"
+        MESSAGE_FROM_REQUESTER = "message_demandeur", "message du demandeur"
+        NOTE = "note", "note interne"
+        ASSIGNMENT = "attribution", "attribution"
+        EDIT = "modification", "modification"
+
+    PUBLIC_KINDS = [Kind.STATUS, Kind.MESSAGE_TO_REQUESTER, Kind.MESSAGE_FROM_REQUESTER]
+
+    request = models.ForeignKey(
+        DiagnosticRequest, verbose_name="demande", on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField("nature", max_length=20, choices=Kind.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="auteur", on_delete=models.SET_NULL, null=True, blank=True
+    )
+    old_status = models.CharField("ancien statut", max_length=15, choices=Status.choices, blank=True)
+    new_status = models.CharField("nouveau statut", max_length=15, choices=Status.choices, blank=True)
+    body = models.TextField("texte", blank=True)
+    changes = models.JSONField("valeurs avant et après", default=dict, blank=True)
+    created_at = models.DateTimeField("le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "événement"
+        verbose_name_plural = "historique"
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.created_at:%d/%m/%Y %H:%M}"
+
+    @property
+    def is_public(self) -> bool:
+        return self.kind in self.PUBLIC_KINDS
+
+
+class SubmissionCounter(models.Model):
+    """Posts of the public forms per client and time window: a rate limit that holds across web processes."""
+
+    key = models.CharField("client et fenêtre", max_length=100, unique=True)
+    count = models.PositiveIntegerField("envois", default=0)
+    window_start = models.DateTimeField("début de la fenêtre")
+
+    class Meta:
+        verbose_name = "compteur d'envois"
+        verbose_name_plural = "compteurs d'envois"
+
+    def __str__(self):
+        return self.key

@@ -5,5 +5,9 @@ from accompagnement import views
 app_name = "accompagnement"
 
 urlpatterns = [
-    path("", views.AnsmView.as_view(), name="ansm"),
+    path("", views.ansm, name="ansm"),
+    path("demande/", views.request_form, name="request_form"),
+    path("demande/envoyee/", views.confirmation, name="confirmation"),
+    path("demande/lien/", views.resend_link, name="resend_link"),
+    path("suivi/<str:token>/", views.follow_up, name="follow_up"),
 ]

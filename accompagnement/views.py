@@ -1,5 +1,185 @@
-from django.views.generic import TemplateView
+"""Public pages of the ANSM: presentation and eligibility check, request form, confirmation, follow-up."""
+
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.core import signing
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accompagnement import workflow
+from accompagnement.eligibility import POPULATION_SOURCE, check_commune, check_epci
+from accompagnement.forms import DiagnosticRequestForm, EligibilityForm, MessageForm
+from accompagnement.models import DiagnosticRequest, Event, Status
+from accompagnement.ratelimit import is_limited
+from catalogue.models import Service
+from territoires.models import Commune, Epci
+
+SIGNER_SALT = "accompagnement.confirmation"
 
 
-class AnsmView(TemplateView):
-    template_name = "accompagnement/ansm.html"
+def _too_many(request):
+    return render(request, "429.html", status=429)
+
+
+def _limited(request, scope: str) -> bool:
+    return is_limited(request, scope=scope, limit=settings.ANSM_POSTS_PER_HOUR, window=timedelta(hours=1))
+
+
+@require_GET
+def ansm(request):
+    """What the ANSM is, and an eligibility check by commune or EPCI name, postal code or code."""
+    form = EligibilityForm(request.GET or None)
+    results = []
+    if form.is_valid():
+        text = form.cleaned_data["territoire"]
+        communes = Commune.objects.search(text).select_related("epci")[:5]
+        epcis = Epci.objects.search(text)[:3]
+        results = [check_commune(commune) for commune in communes] + [check_epci(epci) for epci in epcis]
+    return render(
+        request,
+        "accompagnement/ansm.html",
+        {"form": form, "results": results, "searched": form.is_bound, "population_source": POPULATION_SOURCE},
+    )
+
+
+def _initial(request) -> dict:
+    """GET parameters that pre-fill the form (links from a service page or from the eligibility check)."""
+    initial = {}
+    commune = Commune.objects.filter(code_insee=request.GET.get("commune", "")[:5].upper()).first()
+    if commune:
+        initial["commune"] = f"{commune.nom} ({commune.code_insee})"
+    epci = Epci.objects.filter(siren=request.GET.get("epci", "")[:9]).first()
+    if epci:
+        initial["epci"] = f"{epci.nom} ({epci.siren})"
+    services = Service.objects.published().filter(slug__in=request.GET.getlist("service")[:10])
+    if services:
+        initial["services"] = list(services)
+        initial["themes"] = list({theme for service in services for theme in service.themes.all()})
+    return initial
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def request_form(request):
+    existing = None
+    if request.method == "POST":
+        if _limited(request, "demande"):
+            return _too_many(request)
+        form = DiagnosticRequestForm(request.POST)
+        if form.is_robot:
+            # Robots get the same answer as people, and nothing is saved.
+            return redirect("accompagnement:confirmation")
+        if form.is_valid():
+            data = form.cleaned_data
+            values = {
+                "commune": data["commune"],
+                "epci": data["epci"],
+                "population": data["eligibility"].population,
+                **{name: data[name] for name in ("first_name", "last_name", "role", "email", "phone", "needs")},
+            }
+            try:
+                submission = workflow.submit_request(
+                    values=values,
+                    themes=data["themes"],
+                    services=data["services"],
+                    submission_key=data["submission_key"],
+                )
+            except workflow.OpenRequestExists as error:
+                existing = error.existing
+            else:
+                signed = signing.dumps(submission.request.pk, salt=SIGNER_SALT)
+                return redirect(f"{reverse('accompagnement:confirmation')}?demande={signed}")
+    else:
+        form = DiagnosticRequestForm(initial=_initial(request))
+    context = {
+        "form": form,
+        "existing": existing,
+        "existing_signed": signing.dumps(existing.pk, salt=SIGNER_SALT) if existing else "",
+        # One key per displayed form: posting it twice (double click, back and resend) makes one request.
+        "submission_key": form["submission_key"].value() or uuid.uuid4(),
+    }
+    status = 200 if request.method == "GET" or existing else 400
+    return render(request, "accompagnement/request_form.html", context, status=status)
+
+
+def _signed_request(value: str, max_age: int = 3600):
+    try:
+        return get_object_or_404(DiagnosticRequest, pk=signing.loads(value, salt=SIGNER_SALT, max_age=max_age))
+    except signing.BadSignature as error:
+        raise Http404 from error
+
+
+@never_cache
+@require_GET
+def confirmation(request):
+    signed = request.GET.get("demande", "")
+    diagnostic_request = _signed_request(signed) if signed else None
+    return render(request, "accompagnement/confirmation.html", {"diagnostic_request": diagnostic_request})
+
+
+@require_POST
+def resend_link(request):
+    """Send the follow-up link of an existing open request again, to the address on file."""
+    if _limited(request, "lien"):
+        return _too_many(request)
+    diagnostic_request = _signed_request(request.POST.get("demande", ""))
+    workflow.resend_link(diagnostic_request)
+    messages.success(
+        request,
+        f"Le lien de suivi de la demande {diagnostic_request.reference} vient d'être envoyé à l'adresse électronique "
+        "indiquée dans cette demande.",
+    )
+    return redirect("accompagnement:ansm")
+
+
+def _by_token(token: str) -> DiagnosticRequest:
+    diagnostic_request = (
+        DiagnosticRequest.objects.for_token(token)
+        .filter(anonymised_at__isnull=True)
+        .select_related("commune", "epci")
+        .first()
+    )
+    if diagnostic_request is None:
+        raise Http404
+    return diagnostic_request
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def follow_up(request, token):
+    """The requester's private page: status, public timeline, messages, withdrawal."""
+    diagnostic_request = _by_token(token)
+    form = MessageForm()
+    if request.method == "POST":
+        if _limited(request, "suivi"):
+            return _too_many(request)
+        try:
+            if request.POST.get("action") == "retirer":
+                workflow.withdraw_request(diagnostic_request.pk)
+                messages.success(
+                    request, "Votre demande a été retirée. Vous pouvez en faire une nouvelle à tout moment."
+                )
+                return redirect(request.path)
+            form = MessageForm(request.POST)
+            if form.is_valid():
+                workflow.post_message(diagnostic_request.pk, body=form.cleaned_data["body"])
+                messages.success(request, "Votre message a été transmis à l'équipe de l'Incubateur des territoires.")
+                return redirect(request.path)
+        except workflow.TransitionNotAllowed:
+            messages.error(request, "Cette demande a déjà été traitée : elle ne peut plus être modifiée.")
+            return redirect(request.path)
+    events = diagnostic_request.events.filter(kind__in=Event.PUBLIC_KINDS).order_by("created_at", "pk")
+    context = {
+        "diagnostic_request": diagnostic_request,
+        "events": events,
+        "form": form,
+        "can_act": diagnostic_request.is_open,
+        "statuses": Status,
+    }
+    return render(request, "accompagnement/follow_up.html", context, status=400 if form.errors else 200)

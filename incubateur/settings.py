@@ -69,6 +69,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 # Production sits behind a TLS-terminating proxy (Scalingo, Clever Cloud).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Trust the last X-Forwarded-For hop (the platform's router) for the client address of the rate limits.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", not DEVELOPMENT)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEVELOPMENT)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEVELOPMENT
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEVELOPMENT else 31_536_000)
@@ -317,3 +319,5 @@ HOSTING_PROVIDER = os.environ.get(
     "HOSTING_PROVIDER", "Scalingo SAS, 13 rue Jacques Peirotes, 67000 Strasbourg, France (hébergement en France)."
 )
 PERSONAL_DATA_RETENTION_MONTHS = env_int("PERSONAL_DATA_RETENTION_MONTHS", 36)
+# Posts of the public ANSM forms allowed per client and hour.
+ANSM_POSTS_PER_HOUR = env_int("ANSM_POSTS_PER_HOUR", 10)

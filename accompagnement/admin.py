@@ -1,0 +1,341 @@
+"""Staff triage of the ANSM requests. Status changes go through workflow.py; nothing is ever deleted."""
+
+import csv
+
+from django import forms
+from django.contrib import admin, messages
+from django.db import transaction
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+
+from accompagnement import workflow
+from accompagnement.models import DiagnosticRequest, Event, RefusalReason, Status
+
+EDITABLE_FIELDS = ["assignee", "diagnostic_date", "diagnostic_summary", "recommended_services"]
+
+
+class AssigneeFilter(admin.SimpleListFilter):
+    title = "chargé·e d'accompagnement"
+    parameter_name = "attribution"
+
+    def lookups(self, request, model_admin):
+        return [("moi", "à moi"), ("aucun", "non assignées")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "moi":
+            return queryset.filter(assignee=request.user)
+        if self.value() == "aucun":
+            return queryset.filter(assignee__isnull=True)
+        return queryset
+
+
+class TerritoryKindFilter(admin.SimpleListFilter):
+    title = "type de collectivité"
+    parameter_name = "type"
+
+    def lookups(self, request, model_admin):
+        return [("commune", "commune"), ("epci", "EPCI")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "commune":
+            return queryset.filter(commune__isnull=False)
+        if self.value() == "epci":
+            return queryset.filter(epci__isnull=False)
+        return queryset
+
+
+class EventInline(admin.TabularInline):
+    model = Event
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "kind", "author", "old_status", "new_status", "body", "changes"]
+    readonly_fields = fields
+    verbose_name_plural = "historique (lecture seule)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class DiagnosticRequestAdminForm(forms.ModelForm):
+    new_status = forms.ChoiceField(label="Passer au statut", required=False)
+    refusal_reason_choice = forms.ChoiceField(
+        label="Motif (en cas de refus)", required=False, choices=[("", "—"), *RefusalReason.choices]
+    )
+    status_note = forms.CharField(
+        label="Commentaire du changement de statut", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    message_to_requester = forms.CharField(
+        label="Message au demandeur (envoyé par courriel et visible sur sa page de suivi)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    internal_note = forms.CharField(
+        label="Note interne (jamais montrée au demandeur)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    loaded_at = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = DiagnosticRequest
+        fields = EDITABLE_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = self.instance.status if self.instance.pk else Status.NEW
+        self.fields["new_status"].choices = [("", "— inchangé —")] + [
+            (status, Status(status).label) for status in workflow.allowed_next(current)
+        ]
+        if self.instance.pk and not self.is_bound:
+            self.initial["loaded_at"] = self.instance.updated_at.isoformat()
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            stored = DiagnosticRequest.objects.filter(pk=self.instance.pk).values_list("updated_at", flat=True).first()
+            if stored and cleaned.get("loaded_at") and stored.isoformat() != cleaned["loaded_at"]:
+                raise forms.ValidationError(
+                    "Cette demande a été modifiée par quelqu'un d'autre pendant que vous la consultiez. "
+                    "Rechargez la page pour voir ses nouvelles valeurs : vos saisies n'ont pas été enregistrées."
+                )
+        if cleaned.get("new_status") == Status.DECLINED and not cleaned.get("refusal_reason_choice"):
+            self.add_error("refusal_reason_choice", "Choisissez le motif du refus.")
+        return cleaned
+
+
+@admin.register(DiagnosticRequest)
+class DiagnosticRequestAdmin(admin.ModelAdmin):
+    form = DiagnosticRequestAdminForm
+    list_display = [
+        "reference_link",
+        "territory_name",
+        "departement",
+        "population",
+        "status",
+        "assignee",
+        "age_in_days",
+        "updated_at",
+    ]
+    list_filter = [
+        "status",
+        AssigneeFilter,
+        TerritoryKindFilter,
+        ("commune__departement__region", admin.RelatedOnlyFieldListFilter),
+        ("commune__departement", admin.RelatedOnlyFieldListFilter),
+        "created_at",
+    ]
+    list_select_related = ["commune__departement", "epci", "assignee"]
+    search_fields = ["commune__nom", "epci__nom", "first_name", "last_name", "email"]
+    readonly_fields = [
+        "reference",
+        "status",
+        "refusal_reason",
+        "commune",
+        "epci",
+        "population",
+        "first_name",
+        "last_name",
+        "role",
+        "email",
+        "phone",
+        "theme_list",
+        "service_list",
+        "needs",
+        "consent_at",
+        "created_at",
+        "updated_at",
+    ]
+    autocomplete_fields = ["recommended_services"]
+    inlines = [EventInline]
+    actions = ["assign_to_me", "move_to_qualification", "export_csv"]
+    fieldsets = [
+        (
+            "Demande",
+            {
+                "fields": [
+                    "reference",
+                    "status",
+                    "refusal_reason",
+                    "commune",
+                    "epci",
+                    "population",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
+        ("Demandeur", {"fields": ["first_name", "last_name", "role", "email", "phone", "consent_at"]}),
+        ("Besoins", {"fields": ["theme_list", "service_list", "needs"]}),
+        (
+            "Suivi",
+            {
+                "fields": [
+                    "assignee",
+                    "new_status",
+                    "refusal_reason_choice",
+                    "status_note",
+                    "message_to_requester",
+                    "internal_note",
+                    "loaded_at",
+                ]
+            },
+        ),
+        ("Diagnostic", {"fields": ["diagnostic_date", "diagnostic_summary", "recommended_services"]}),
+    ]
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, distinct = super().get_search_results(request, queryset, search_term)
+        # "ANSM-2026-00042" or "42" finds request 42.
+        number = search_term.rsplit("-", 1)[-1].strip()
+        if number.isdigit():
+            queryset |= self.model.objects.filter(pk=int(number))
+        return queryset, distinct
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a request is never lost
+
+    def has_add_permission(self, request):
+        return False  # requests come from the public form
+
+    @admin.display(description="référence", ordering="pk")
+    def reference_link(self, obj):
+        return obj.reference
+
+    @admin.display(description="département")
+    def departement(self, obj):
+        return obj.commune.departement.nom if obj.commune_id else "—"
+
+    @admin.display(description="âge (jours)", ordering="created_at")
+    def age_in_days(self, obj):
+        return (timezone.now() - obj.created_at).days
+
+    @admin.display(description="thématiques")
+    def theme_list(self, obj):
+        return ", ".join(theme.name for theme in obj.themes.all()) or "—"
+
+    @admin.display(description="services qui intéressent")
+    def service_list(self, obj):
+        return ", ".join(service.name for service in obj.services.all()) or "—"
+
+    def save_model(self, request, obj, form, change):
+        """Field edits are recorded with their old and new values; status and messages go through workflow."""
+        with transaction.atomic():
+            before = DiagnosticRequest.objects.select_for_update().get(pk=obj.pk)
+            changes = {
+                name: [str(getattr(before, name) or ""), str(getattr(obj, name) or "")]
+                for name in form.changed_data
+                if name in EDITABLE_FIELDS and name != "recommended_services"
+            }
+            if "assignee" in changes:
+                changes.pop("assignee")
+                workflow.assign_request(obj.pk, to_user=obj.assignee, by=request.user)
+            obj.save(update_fields=["diagnostic_date", "diagnostic_summary", "updated_at"])
+            if changes:
+                Event.objects.create(request=obj, kind=Event.Kind.EDIT, author=request.user, changes=changes)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        obj, data = form.instance, form.cleaned_data
+        if "recommended_services" in form.changed_data:
+            Event.objects.create(
+                request=obj,
+                kind=Event.Kind.EDIT,
+                author=request.user,
+                changes={"services recommandés": ["", ", ".join(s.name for s in obj.recommended_services.all())]},
+            )
+        try:
+            if data.get("new_status"):
+                workflow.move_request(
+                    obj.pk,
+                    to=data["new_status"],
+                    by=request.user,
+                    note=data.get("status_note", ""),
+                    reason=data.get("refusal_reason_choice", ""),
+                )
+            if data.get("message_to_requester"):
+                workflow.post_message(obj.pk, body=data["message_to_requester"], by=request.user)
+            if data.get("internal_note"):
+                workflow.post_message(obj.pk, body=data["internal_note"], by=request.user, internal=True)
+        except workflow.TransitionNotAllowed as error:
+            messages.error(request, f"Cette demande a déjà été traitée : {error}")
+
+    @admin.action(description="M'attribuer les demandes sélectionnées")
+    def assign_to_me(self, request, queryset):
+        for pk in queryset.values_list("pk", flat=True):
+            workflow.assign_request(pk, to_user=request.user, by=request.user)
+        messages.success(request, f"{queryset.count()} demande(s) vous sont attribuées.")
+
+    @admin.action(description="Passer en qualification")
+    def move_to_qualification(self, request, queryset):
+        moved, refused = 0, 0
+        for pk in queryset.values_list("pk", flat=True):
+            try:
+                workflow.move_request(pk, to=Status.QUALIFYING, by=request.user)
+                moved += 1
+            except workflow.TransitionNotAllowed:
+                refused += 1
+        messages.success(request, f"{moved} demande(s) passée(s) en qualification.")
+        if refused:
+            messages.warning(request, f"{refused} demande(s) ignorée(s) : elles ne sont plus au statut « nouvelle ».")
+
+    @admin.action(description="Exporter la sélection en CSV (Excel)")
+    def export_csv(self, request, queryset):
+        class Echo:
+            def write(self, value):
+                return value
+
+        writer = csv.writer(Echo(), delimiter=";")
+        header = [
+            "référence",
+            "territoire",
+            "population",
+            "statut",
+            "chargé·e",
+            "reçue le",
+            "prénom",
+            "nom",
+            "fonction",
+            "courriel",
+            "téléphone",
+        ]
+
+        def rows():
+            yield "\ufeff" + writer.writerow(header)
+            for obj in queryset.select_related("commune", "epci", "assignee"):
+                values = [
+                    obj.reference,
+                    obj.territory_name,
+                    obj.population,
+                    obj.get_status_display(),
+                    str(obj.assignee or ""),
+                    obj.created_at.strftime("%d/%m/%Y"),
+                    obj.first_name,
+                    obj.last_name,
+                    obj.get_role_display(),
+                    obj.email,
+                    obj.phone,
+                ]
+                yield writer.writerow(["'" + v if isinstance(v, str) and v[:1] in "=+-@" else v for v in values])
+
+        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="demandes-ansm.csv"'
+        return response
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["request", "kind", "author", "created_at"]
+    list_filter = ["kind"]
+    list_select_related = ["request__commune", "request__epci", "author"]
+    search_fields = ["body"]
+    readonly_fields = ["request", "kind", "author", "old_status", "new_status", "body", "changes", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,187 @@
+"""The public ANSM request form: field names are fixed (other tools post to it)."""
+
+import re
+import uuid
+
+from django import forms
+from dsfr.forms import DsfrBaseForm
+
+from accompagnement.eligibility import check_commune, check_epci
+from accompagnement.models import Role
+from catalogue.models import Service, Thematique
+from territoires.models import Commune, Epci
+
+NEEDS_MIN, NEEDS_MAX = 20, 5000
+_PHONE = re.compile(r"^(?:\+33\s?|0033\s?|0)[1-9](?:[\s.-]?\d{2}){4}$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _plain(value: str) -> str:
+    """Text as typed, without control characters (the database and e-mails refuse some of them)."""
+    return _CONTROL.sub("", value).strip()
+
+
+def _resolve(text: str, *, by_code, search, code_pattern: str, label, what: str):
+    """A territory from what was typed: its code, "Name (code)" as the autocomplete writes it, or a name
+    or postal code that points to a single territory (the form's path without JavaScript)."""
+    if not text:
+        return None
+    code = re.fullmatch(code_pattern, text, re.IGNORECASE) or re.search(rf"\({code_pattern}\)\s*$", text, re.I)
+    if code:
+        found = by_code(code.group(1))
+        if found is not None:
+            return found
+    if len(text) < 2:
+        raise forms.ValidationError(f"Indiquez au moins 2 caractères du nom de la {what}.")
+    candidates = list(search(text)[:6])
+    exact = [territory for territory in candidates if getattr(territory, "rang", None) == 0]
+    if len(candidates) == 1 or len(exact) == 1:
+        return (exact or candidates)[0]
+    if not candidates:
+        raise forms.ValidationError(
+            f"Aucune {what} ne correspond à « {text[:60]} ». Vérifiez l'orthographe ou le code."
+        )
+    listed = ", ".join(label(territory) for territory in candidates[:5])
+    raise forms.ValidationError(
+        f"Plusieurs territoires correspondent à « {text[:60]} » : {listed}. "
+        "Précisez en recopiant le nom suivi du code."
+    )
+
+
+class DiagnosticRequestForm(DsfrBaseForm):
+    commune = forms.CharField(
+        label="Commune",
+        required=False,
+        max_length=100,
+        help_text="Son nom, son code postal ou son code INSEE, par exemple « Lalouvesc » ou « 07128 ».",
+    )
+    epci = forms.CharField(
+        label="ou intercommunalité",
+        required=False,
+        max_length=150,
+        help_text="Pour une demande au nom d'une intercommunalité : son nom ou son numéro SIREN (9 chiffres).",
+    )
+    first_name = forms.CharField(label="Prénom", max_length=100)
+    last_name = forms.CharField(label="Nom", max_length=100)
+    role = forms.ChoiceField(label="Fonction", choices=[("", "Choisissez votre fonction"), *Role.choices])
+    email = forms.EmailField(
+        label="Adresse électronique",
+        max_length=254,
+        help_text="Nous y envoyons la confirmation et le lien de suivi. Format attendu : nom@domaine.fr",
+        error_messages={"invalid": "Adresse électronique invalide. Format attendu : nom@domaine.fr"},
+    )
+    phone = forms.CharField(
+        label="Téléphone (facultatif)", required=False, max_length=20, help_text="Par exemple 04 75 00 00 00."
+    )
+    themes = forms.ModelMultipleChoiceField(
+        label="Thématiques qui vous concernent",
+        queryset=Thematique.objects.all(),
+        to_field_name="slug",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choisissez au moins une thématique.", "invalid_choice": "Thématique inconnue."},
+    )
+    services = forms.ModelMultipleChoiceField(
+        label="Services qui vous intéressent (facultatif)",
+        queryset=Service.objects.published(),
+        to_field_name="slug",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Service inconnu du catalogue."},
+    )
+    needs = forms.CharField(
+        label="Vos besoins",
+        min_length=NEEDS_MIN,
+        max_length=NEEDS_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=(
+            f"Ce qui vous fait perdre du temps, ce que vous aimeriez améliorer ({NEEDS_MIN} à {NEEDS_MAX} caractères)."
+        ),
+    )
+    consent = forms.BooleanField(
+        label="J'accepte que ces informations soient utilisées pour traiter ma demande.",
+        error_messages={"required": "Cochez cette case pour que nous puissions traiter votre demande."},
+    )
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    # Honeypot: invisible to people (hidden by CSS, out of the tab order), filled by robots.
+    website = forms.CharField(required=False, label="Ne pas remplir ce champ")
+
+    def clean_first_name(self):
+        return _plain(self.cleaned_data["first_name"])
+
+    def clean_last_name(self):
+        return _plain(self.cleaned_data["last_name"])
+
+    def clean_needs(self):
+        needs = _plain(self.cleaned_data["needs"])
+        if len(needs) < NEEDS_MIN:
+            raise forms.ValidationError(f"Décrivez vos besoins en au moins {NEEDS_MIN} caractères.")
+        return needs
+
+    def clean_phone(self):
+        phone = _plain(self.cleaned_data["phone"])
+        if phone and not _PHONE.match(phone):
+            raise forms.ValidationError(
+                "Numéro de téléphone invalide. Format attendu : 04 75 00 00 00 ou +33 4 75 00 00 00."
+            )
+        return phone
+
+    def clean_commune(self):
+        return _resolve(
+            _plain(self.cleaned_data["commune"]),
+            by_code=lambda code: Commune.objects.select_related("epci").filter(code_insee=code.upper()).first(),
+            search=Commune.objects.select_related("departement", "epci").search,
+            code_pattern=r"(\d[\dAB]\d{3})",
+            label=lambda commune: f"{commune.nom} ({commune.code_insee})",
+            what="commune",
+        )
+
+    def clean_epci(self):
+        return _resolve(
+            _plain(self.cleaned_data["epci"]),
+            by_code=lambda code: Epci.objects.filter(siren=code).first(),
+            search=Epci.objects.search,
+            code_pattern=r"(\d{9})",
+            label=lambda epci: f"{epci.nom} ({epci.siren})",
+            what="intercommunalité",
+        )
+
+    def clean_submission_key(self):
+        return self.cleaned_data["submission_key"] or uuid.uuid4()
+
+    def clean(self):
+        cleaned = super().clean()
+        commune, epci = cleaned.get("commune"), cleaned.get("epci")
+        if self.has_error("commune") or self.has_error("epci"):
+            return cleaned
+        if commune and epci:
+            self.add_error("commune", "Indiquez une commune ou une intercommunalité, pas les deux.")
+        elif not commune and not epci:
+            self.add_error("commune", "Indiquez la commune ou l'intercommunalité qui demande l'accompagnement.")
+        else:
+            eligibility = check_commune(commune) if commune else check_epci(epci)
+            if not eligibility.eligible:
+                self.add_error("commune" if commune else "epci", eligibility.reason)
+            cleaned["eligibility"] = eligibility
+        return cleaned
+
+    @property
+    def is_robot(self) -> bool:
+        return bool(self.data.get("website"))
+
+
+class EligibilityForm(forms.Form):
+    territoire = forms.CharField(label="Votre commune ou intercommunalité", max_length=100, min_length=2)
+
+
+class MessageForm(DsfrBaseForm):
+    body = forms.CharField(label="Votre message", max_length=NEEDS_MAX, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def clean_body(self):
+        body = _plain(self.cleaned_data["body"])
+        if not body:
+            raise forms.ValidationError("Écrivez votre message.")
+        return body
+
+
+class ResendLinkForm(forms.Form):
+    reference = forms.IntegerField(widget=forms.HiddenInput)

@@ -1,0 +1,195 @@
+"""The life of an ANSM request: one declared table of allowed transitions and one function per action.
+
+Each function locks the request row, refuses what is not allowed with ``TransitionNotAllowed``, writes
+the trail (who, when, before, after) and queues the e-mails once the transaction has committed.
+"""
+
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accompagnement.models import DiagnosticRequest, Event, RefusalReason, Status
+from accompagnement.tasks import send_email
+
+ALLOWED = {
+    Status.NEW: {Status.QUALIFYING, Status.DECLINED, Status.WITHDRAWN},
+    Status.QUALIFYING: {Status.SCHEDULED, Status.DECLINED, Status.WITHDRAWN},
+    Status.SCHEDULED: {Status.DIAGNOSED, Status.QUALIFYING, Status.DECLINED, Status.WITHDRAWN},
+    Status.DIAGNOSED: {Status.SUPPORTING, Status.CLOSED, Status.DECLINED, Status.WITHDRAWN},
+    Status.SUPPORTING: {Status.CLOSED, Status.DECLINED, Status.WITHDRAWN},
+    Status.CLOSED: set(),
+    Status.DECLINED: set(),
+    Status.WITHDRAWN: set(),
+}
+
+
+class TransitionNotAllowed(Exception):
+    """The request is not in a status from which this action is possible (often: already done)."""
+
+    def __init__(self, current: str, wanted: str):
+        self.current, self.wanted = current, wanted
+        super().__init__(
+            f"La demande est « {Status(current).label} » : elle ne peut pas passer à « {Status(wanted).label} »."
+        )
+
+
+class OpenRequestExists(Exception):
+    """The territory already has an open request: no duplicate is created."""
+
+    def __init__(self, existing: DiagnosticRequest):
+        self.existing = existing
+        super().__init__(f"Une demande est déjà en cours pour ce territoire ({existing.reference}).")
+
+
+def allowed_next(status: str) -> list[str]:
+    return sorted(ALLOWED.get(status, set()), key=list(Status).index)
+
+
+def follow_up_url(token: str) -> str:
+    return f"{settings.SITE_URL}{reverse('accompagnement:follow_up', kwargs={'token': token})}"
+
+
+def _notify_requester(request: DiagnosticRequest, template: str, **context) -> None:
+    context = {
+        "reference": request.reference,
+        "territory": request.territory_name,
+        "first_name": request.first_name,
+        **context,
+    }
+    transaction.on_commit(lambda: send_email.enqueue(template=template, to=[request.email], context=context))
+
+
+@dataclass
+class Submission:
+    request: DiagnosticRequest
+    token: str
+    created: bool
+
+
+def submit_request(*, values: dict, themes, services, submission_key: uuid.UUID) -> Submission:
+    """Save a new request and queue its two e-mails; the same form posted twice gives the same request."""
+    existing = DiagnosticRequest.objects.filter(submission_key=submission_key).first()
+    if existing is not None:
+        return Submission(existing, "", created=False)
+    territory = {"commune": values["commune"]} if values.get("commune") else {"epci": values["epci"]}
+    open_request = DiagnosticRequest.objects.open().filter(**territory).first()
+    if open_request is not None:
+        raise OpenRequestExists(open_request)
+    try:
+        with transaction.atomic():
+            request = DiagnosticRequest(**values, submission_key=submission_key, consent_at=timezone.now())
+            token = request.new_token()
+            request.save()
+            request.themes.set(themes)
+            request.services.set(services)
+            Event.objects.create(request=request, kind=Event.Kind.STATUS, new_status=Status.NEW)
+            _notify_requester(request, "request_received", follow_up_url=follow_up_url(token))
+            admin_path = reverse("admin:accompagnement_diagnosticrequest_change", args=[request.pk])
+            staff_context = {
+                "reference": request.reference,
+                "territory": request.territory_name,
+                "population": request.population,
+                "admin_url": f"{settings.SITE_URL}{admin_path}",
+            }
+            transaction.on_commit(
+                lambda: send_email.enqueue(
+                    template="staff_new_request", to=[settings.STAFF_NOTIFICATION_EMAIL], context=staff_context
+                )
+            )
+    except IntegrityError:
+        # A concurrent post won the race: either the same form (same key) or the same territory.
+        again = DiagnosticRequest.objects.filter(submission_key=submission_key).first()
+        if again is not None:
+            return Submission(again, "", created=False)
+        raise OpenRequestExists(DiagnosticRequest.objects.open().filter(**territory).first()) from None
+    return Submission(request, token, created=True)
+
+
+def move_request(request_id: int, *, to: str, by, note: str = "", reason: str = "") -> DiagnosticRequest:
+    """Change a request's status, record who did it, e-mail the requester after the commit."""
+    with transaction.atomic():
+        # The row lock makes two staff members acting at once take turns: the second sees the new status.
+        request = DiagnosticRequest.objects.select_for_update().get(pk=request_id)
+        if to not in ALLOWED.get(request.status, set()):
+            raise TransitionNotAllowed(request.status, to)
+        if to == Status.DECLINED and reason not in RefusalReason.values:
+            raise ValueError("Un refus doit avoir un motif.")
+        old = request.status
+        request.status = to
+        request.refusal_reason = reason if to == Status.DECLINED else ""
+        request.save(update_fields=["status", "refusal_reason", "updated_at"])
+        author = by if getattr(by, "is_authenticated", False) else None
+        Event.objects.create(
+            request=request, kind=Event.Kind.STATUS, author=author, old_status=old, new_status=to, body=note
+        )
+        if author is not None:  # the requester does not need an e-mail about what they did themselves
+            _notify_requester(
+                request,
+                "status_changed",
+                status=Status(to).label,
+                reason=RefusalReason(reason).label if reason else "",
+                note=note,
+            )
+    return request
+
+
+def withdraw_request(request_id: int, *, note: str = "") -> DiagnosticRequest:
+    """The requester gives up their request from the follow-up page."""
+    return move_request(request_id, to=Status.WITHDRAWN, by=None, note=note)
+
+
+def assign_request(request_id: int, *, to_user, by) -> DiagnosticRequest:
+    with transaction.atomic():
+        request = DiagnosticRequest.objects.select_for_update().get(pk=request_id)
+        old = request.assignee
+        request.assignee = to_user
+        request.save(update_fields=["assignee", "updated_at"])
+        Event.objects.create(
+            request=request,
+            kind=Event.Kind.ASSIGNMENT,
+            author=by,
+            changes={"chargé·e": [str(old or ""), str(to_user or "")]},
+        )
+    return request
+
+
+def post_message(request_id: int, *, body: str, by=None, internal: bool = False) -> Event:
+    """A message from staff (e-mailed to the requester), a staff note, or a message from the requester."""
+    with transaction.atomic():
+        request = DiagnosticRequest.objects.select_for_update().get(pk=request_id)
+        if by is None:
+            if not request.is_open:
+                raise TransitionNotAllowed(request.status, request.status)
+            kind = Event.Kind.MESSAGE_FROM_REQUESTER
+            transaction.on_commit(
+                lambda: send_email.enqueue(
+                    template="staff_new_message",
+                    to=[
+                        request.assignee.email
+                        if request.assignee and request.assignee.email
+                        else settings.STAFF_NOTIFICATION_EMAIL
+                    ],
+                    context={"reference": request.reference, "territory": request.territory_name},
+                )
+            )
+        elif internal:
+            kind = Event.Kind.NOTE
+        else:
+            kind = Event.Kind.MESSAGE_TO_REQUESTER
+            _notify_requester(request, "staff_message", body=body)
+        event = Event.objects.create(request=request, kind=kind, author=by, body=body)
+        request.save(update_fields=["updated_at"])
+    return event
+
+
+def resend_link(request: DiagnosticRequest) -> None:
+    """Send the follow-up link again to the address on file (a new token: only its hash is stored)."""
+    with transaction.atomic():
+        locked = DiagnosticRequest.objects.select_for_update().get(pk=request.pk)
+        token = locked.new_token()
+        locked.save(update_fields=["token_hash"])
+        _notify_requester(locked, "follow_up_link", follow_up_url=follow_up_url(token))
