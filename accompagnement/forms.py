@@ -174,7 +174,12 @@ class EligibilityForm(forms.Form):
 
 
 class MessageForm(DsfrBaseForm):
-    body = forms.CharField(label="Votre message", max_length=NEEDS_MAX, widget=forms.Textarea(attrs={"rows": 4}))
+    body = forms.CharField(
+        label="Votre message",
+        max_length=NEEDS_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Écrivez votre message."},
+    )
 
     def clean_body(self):
         body = _plain(self.cleaned_data["body"])

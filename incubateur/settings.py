@@ -318,6 +318,6 @@ CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "contactincubateur@anct.gouv.fr"
 HOSTING_PROVIDER = os.environ.get(
     "HOSTING_PROVIDER", "Scalingo SAS, 13 rue Jacques Peirotes, 67000 Strasbourg, France (hébergement en France)."
 )
-PERSONAL_DATA_RETENTION_MONTHS = env_int("PERSONAL_DATA_RETENTION_MONTHS", 36)
+PERSONAL_DATA_RETENTION_MONTHS = env_int("PERSONAL_DATA_RETENTION_MONTHS", 24)
 # Posts of the public ANSM forms allowed per client and hour.
 ANSM_POSTS_PER_HOUR = env_int("ANSM_POSTS_PER_HOUR", 10)

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from accompagnement.api import StatsView as AnsmStatsView
 from catalogue import views as catalogue_views
 from incubateur import views
 from incubateur.api_router import router
@@ -23,6 +24,7 @@ urlpatterns = [
     path("services.csv", catalogue_views.service_csv, name="service_csv"),
     path("consultation/", include("consultation.urls")),
     path("accompagnement/", include("accompagnement.urls")),
+    path("api/accompagnement/stats/", AnsmStatsView.as_view(), name="ansm_stats"),
     path("api/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", views.api_docs, name="api_docs"),

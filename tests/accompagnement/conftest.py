@@ -36,3 +36,30 @@ def submitted(client, form_data, mailoutbox, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/accompagnement/demande/", form_data)
     return DiagnosticRequest.objects.get()
+
+
+@pytest.fixture
+def demo_for_transactions(transactional_db):
+    """A request in a database that threads can see (committed)."""
+    import uuid
+
+    from django.utils import timezone
+
+    from catalogue.models import Thematique
+
+    theme, _ = Thematique.objects.get_or_create(slug="donnees", defaults={"name": "Données"})
+    request = DiagnosticRequest(
+        commune_id="07128",
+        population=388,
+        first_name="A",
+        last_name="B",
+        role="maire",
+        email="a@b.fr",
+        needs="x" * 30,
+        consent_at=timezone.now(),
+        submission_key=uuid.uuid4(),
+    )
+    request.new_token()
+    request.save()
+    request.themes.set([theme])
+    return request

@@ -4,7 +4,7 @@ from catalogue.models import Service
 from tests.catalogue.factories import ServiceFactory
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("territories")
 def test_staff_unpublish_a_service_without_deleting_it(admin_client, client):
     service = ServiceFactory()
 
@@ -17,7 +17,7 @@ def test_staff_unpublish_a_service_without_deleting_it(admin_client, client):
     assert client.get(service.get_absolute_url()).status_code == 404
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("territories")
 def test_admin_change_page_links_to_the_public_page(admin_client):
     service = ServiceFactory()
 
@@ -26,7 +26,7 @@ def test_admin_change_page_links_to_the_public_page(admin_client):
     assert f'href="{service.get_absolute_url()}"' in html
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("territories")
 def test_admin_service_list_searches_and_filters(admin_client):
     ServiceFactory(name="Bases Adresses Locales")
 

@@ -5,7 +5,7 @@ from catalogue.models import Service
 from consultation.models import Enjeu
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("territories")
 def test_load_demo_loads_the_real_catalogue_and_enjeux_and_is_idempotent(capsys):
     call_command("load_demo")
     call_command("load_demo")
@@ -16,7 +16,7 @@ def test_load_demo_loads_the_real_catalogue_and_enjeux_and_is_idempotent(capsys)
     assert "Services : 0 créé(s)" in capsys.readouterr().out
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("territories")
 def test_unknown_licence_stays_unknown():
     call_command("load_demo")
 

@@ -29,7 +29,7 @@ def test_csv_follows_the_page_filters(client):
     assert len(rows) == 11
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("territories")
 def test_csv_cells_cannot_run_as_spreadsheet_formulas(client):
     ServiceFactory(name='=HYPERLINK("http://evil")', summary="+33 1 23")
 

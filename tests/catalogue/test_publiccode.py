@@ -46,7 +46,7 @@ def test_export_lists_users_and_organisation(client):
     assert data["legal"]["license"] == "NOASSERTION"  # unknown licence, never invented
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("territories")
 def test_real_files_in_several_languages_import(capsys):
     call_command("import_publiccode", *sorted(DATA.glob("*.yml")))
 
@@ -63,7 +63,7 @@ def test_real_files_in_several_languages_import(capsys):
     assert "3 service(s) créé(s)" in capsys.readouterr().out
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("territories")
 def test_reimport_updates_the_service_matched_by_repository():
     existing = ServiceFactory(name="Ancien nom", repository="https://GitHub.com/CatalaLang/catala.git/")
 
@@ -75,7 +75,7 @@ def test_reimport_updates_the_service_matched_by_repository():
     assert existing.name == "Catala"
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("territories")
 @pytest.mark.parametrize(
     ("content", "message"),
     [
@@ -108,7 +108,7 @@ def test_bad_file_names_the_file_and_key_and_changes_nothing(tmp_path, content, 
     assert Porteur.objects.count() == 0
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("territories")
 def test_missing_file_is_refused(tmp_path):
     with pytest.raises(CommandError, match="fichier introuvable"):
         call_command("import_publiccode", tmp_path / "absent.yml")

@@ -59,7 +59,7 @@ def test_unknown_visitor_commune_is_ignored(client, commune):
     assert response.context["visitor_commune"] is None
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("territories")
 def test_unpublished_and_unknown_services_are_not_found(client):
     ServiceFactory(slug="cache", is_published=False)
 

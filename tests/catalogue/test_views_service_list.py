@@ -88,7 +88,7 @@ class TestWithRealCatalogue:
         assert 'type="submit"' in html
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("territories")
 @pytest.mark.parametrize(
     "params",
     [{"theme": "inconnue"}, {"code": "ferme-a-cle"}, {"stage": "x"}, {"departement": "999"}, {"q": "x" * 10_000}],
@@ -102,7 +102,7 @@ def test_bad_filter_values_are_a_clear_400(client, params):
     assert "<title>Erreur – " in html
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("territories")
 @pytest.mark.parametrize("page", ["-1", "0", "999999", "abc", "1e9"])
 def test_bad_page_numbers_answer_200(client, page):
     ServiceFactory()
@@ -112,7 +112,7 @@ def test_bad_page_numbers_answer_200(client, page):
     assert response.status_code == 200
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("territories")
 @pytest.mark.parametrize("q", ["'; DROP TABLE catalogue_service; --", "%%", "\x00", "😀", "<script>alert(1)</script>"])
 def test_hostile_queries_answer_200_or_400_never_500(client, q):
     ServiceFactory()
@@ -131,7 +131,7 @@ def make_services(count):
         DeploymentFactory(service=service)
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("territories")
 @pytest.mark.parametrize("count", [5, 200])
 def test_catalogue_query_count_does_not_grow_with_services(client, django_assert_num_queries, count):
     make_services(count)

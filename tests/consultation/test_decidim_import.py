@@ -24,7 +24,7 @@ def run(*args, **options):
     call_command("import_decidim", *args, verbosity=0, **options)
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("territories")
 def test_v023_csv_imports_every_row_with_texts_states_and_counts(files):
     path = files("proposals-01-02-2021-3600.csv", exports.v023_csv())
 
@@ -43,7 +43,7 @@ def test_v023_csv_imports_every_row_with_texts_states_and_counts(files):
     assert Contribution.objects.get(decidim_id=3).kind == Kind.EXISTING_SERVICE
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("territories")
 def test_no_script_style_or_event_handler_survives(files):
     run(files("proposals.csv", exports.v023_csv()))
 
@@ -53,14 +53,14 @@ def test_no_script_style_or_event_handler_survives(files):
     assert "<strong>riche</strong>" in body
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("territories")
 def test_formula_guard_apostrophe_is_removed(files):
     run(files("proposals.csv", exports.v023_csv()))
 
     assert Contribution.objects.get(decidim_id=2).title.startswith('=HYPERLINK("http://evil")')
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("territories")
 def test_gid_references_become_readable_text(files):
     run(files("proposals.csv", exports.v023_csv()))
 
@@ -68,14 +68,14 @@ def test_gid_references_become_readable_text(files):
     assert "#aides" in body and "@participant" in body and "gid://" not in body
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("territories")
 def test_bom_and_crlf_are_accepted(files):
     run(files("proposals.csv", exports.v023_csv(), bom=True, crlf=True))
 
     assert Contribution.objects.count() == 4
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("territories")
 def test_second_import_changes_nothing(files, capsys):
     path = files("proposals.csv", exports.v023_csv())
     run(path)
@@ -87,7 +87,7 @@ def test_second_import_changes_nothing(files, capsys):
     assert "0 créé(s), 0 mis à jour, 4 inchangé(s)" in capsys.readouterr().out
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("territories")
 def test_newer_export_updates_in_place(files):
     run(files("a.csv", exports.v023_csv()))
 
@@ -97,14 +97,14 @@ def test_newer_export_updates_in_place(files):
     assert Contribution.objects.get(decidim_id=1).title == "Prendre rendez-vous en ligne"
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("territories")
 def test_space_and_component_filters(files):
     run(files("proposals.csv", exports.v023_csv()), space_id=3, component_id=12)
 
     assert sorted(Contribution.objects.values_list("decidim_id", flat=True)) == [1, 2, 3]
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("territories")
 def test_open_data_zip_with_threaded_comments(tmp_path):
     path = exports.open_data_zip(tmp_path / "participez.example.fr-open-data.zip")
 
@@ -121,7 +121,7 @@ def test_open_data_zip_with_threaded_comments(tmp_path):
     )  # not the machine one
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("territories")
 def test_author_and_endorser_names_are_not_kept_even_in_the_raw_record(files):
     run(files("a.csv", exports.v023_csv()), files("b.json", exports.v029_json()))
 
@@ -130,7 +130,7 @@ def test_author_and_endorser_names_are_not_kept_even_in_the_raw_record(files):
     assert "PE-PROP-2021-02-1" in raw  # the rest of the record is kept for tracing
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("territories")
 def test_comment_author_names_are_not_kept(tmp_path):
     run(exports.open_data_zip(tmp_path / "export.zip"))
 
@@ -138,7 +138,7 @@ def test_comment_author_names_are_not_kept(tmp_path):
     assert "Nom Personne" not in stored and "Autre Nom" not in stored
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("territories")
 def test_json_admin_export_of_recent_versions(files):
     run(files("proposals.json", exports.v029_json()))
 
@@ -150,7 +150,7 @@ def test_json_admin_export_of_recent_versions(files):
     assert contribution.body == "<p>Un <em>besoin</em> réel.</p>"
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("territories")
 def test_enjeu_map_links_categories_to_enjeux(files, demo_enjeux):
     mapping = files("map.json", '{"4": "relation-usagers", "Service existant": "financements"}')
 
@@ -160,7 +160,7 @@ def test_enjeu_map_links_categories_to_enjeux(files, demo_enjeux):
     assert Contribution.objects.get(decidim_id=3).enjeu.slug == "financements"
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("territories")
 def test_dry_run_saves_nothing(files, capsys):
     call_command("import_decidim", files("proposals.csv", exports.v023_csv()), dry_run=True)
 
@@ -168,7 +168,7 @@ def test_dry_run_saves_nothing(files, capsys):
     assert "rien n'a été enregistré" in capsys.readouterr().out
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("territories")
 @pytest.mark.parametrize(
     ("content", "message"),
     [
@@ -203,7 +203,7 @@ def test_broken_files_fail_cleanly_and_change_nothing(tmp_path, files, content, 
     assert list(Contribution.objects.values_list("pk", "title")) == before
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("territories")
 def test_a_broken_zip_fails_cleanly(tmp_path):
     path = tmp_path / "export.zip"
     exports.open_data_zip(path)

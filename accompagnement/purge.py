@@ -1,0 +1,35 @@
+"""Erasure of personal data from finished requests, keeping what the statistics need."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from accompagnement.models import DiagnosticRequest, Event, Status
+
+FINISHED = [Status.CLOSED, Status.DECLINED, Status.WITHDRAWN]
+
+
+def purge_requests(*, older_than_months: int, dry_run: bool = False) -> int:
+    """Anonymise requests finished more than ``older_than_months`` ago; return how many."""
+    limit = timezone.now() - timedelta(days=30 * older_than_months)
+    requests = DiagnosticRequest.objects.filter(status__in=FINISHED, updated_at__lt=limit, anonymised_at__isnull=True)
+    count = requests.count()
+    if dry_run or not count:
+        return count
+    with transaction.atomic():
+        ids = list(requests.values_list("pk", flat=True))
+        # Territory, population, status, themes and dates stay: they are the statistics.
+        DiagnosticRequest.objects.filter(pk__in=ids).update(
+            first_name="",
+            last_name="",
+            email="anonyme@invalid",
+            phone="",
+            needs="",
+            diagnostic_summary="",
+            anonymised_at=timezone.now(),
+        )
+        # Messages may name people: their text goes too.
+        Event.objects.filter(request_id__in=ids).exclude(body="").update(body="")
+        Event.objects.filter(request_id__in=ids, kind=Event.Kind.EDIT).update(changes={})
+    return count

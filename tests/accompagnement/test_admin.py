@@ -1,0 +1,123 @@
+import importlib
+from html import unescape
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from accompagnement.models import DiagnosticRequest, Event, Status
+
+
+@pytest.fixture
+def chargee(db):
+    # The group comes from a data migration; a transactional test elsewhere may have flushed it.
+    importlib.import_module("accompagnement.migrations.0002_staff_group").create_group(apps, None)
+    user = get_user_model().objects.create_user("chargee", "chargee@anct.gouv.fr", "motdepasse", is_staff=True)
+    user.groups.add(Group.objects.get(name="Chargé·e d'accompagnement"))
+    return user
+
+
+def change_url(request):
+    return f"/admin/accompagnement/diagnosticrequest/{request.pk}/change/"
+
+
+def post_change(client, request, **data):
+    page = client.get(change_url(request))
+    form = page.context["adminform"].form
+    payload = {"loaded_at": form.initial["loaded_at"], "recommended_services": [], "assignee": "", **data}
+    payload.update({f"events-{key}": value for key, value in {"TOTAL_FORMS": 0, "INITIAL_FORMS": 0}.items()})
+    return client.post(change_url(request), payload, follow=True)
+
+
+def test_the_group_triages_requests_from_the_list(client, chargee, submitted):
+    client.force_login(chargee)
+
+    response = client.get(
+        "/admin/accompagnement/diagnosticrequest/", {"attribution": "aucun", "status__exact": "nouvelle"}
+    )
+
+    html = unescape(response.content.decode())
+    assert response.status_code == 200
+    assert submitted.reference in html and "Lalouvesc" in html
+
+
+def test_search_by_reference(client, chargee, submitted):
+    client.force_login(chargee)
+
+    response = client.get("/admin/accompagnement/diagnosticrequest/", {"q": submitted.reference})
+
+    assert submitted.reference in response.content.decode()
+
+
+def test_staff_move_a_request_and_message_the_requester(
+    client, chargee, submitted, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(chargee)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        post_change(
+            client,
+            submitted,
+            new_status=Status.QUALIFYING,
+            status_note="C'est parti",
+            message_to_requester="Bonjour !",
+            internal_note="RAS",
+        )
+
+    submitted.refresh_from_db()
+    assert submitted.status == Status.QUALIFYING
+    kinds = list(submitted.events.values_list("kind", flat=True))
+    assert Event.Kind.MESSAGE_TO_REQUESTER in kinds and Event.Kind.NOTE in kinds
+    assert any("Bonjour !" in mail.body for mail in mailoutbox)
+    assert all("RAS" not in mail.body for mail in mailoutbox)
+
+
+def test_a_concurrent_edit_is_refused_not_overwritten(client, chargee, submitted):
+    client.force_login(chargee)
+    page = client.get(change_url(submitted))
+    stale = page.context["adminform"].form.initial["loaded_at"]
+    colleague = DiagnosticRequest.objects.get(pk=submitted.pk)
+    colleague.diagnostic_summary = "Écrit par un collègue"
+    colleague.save()
+
+    response = client.post(
+        change_url(submitted),
+        {"loaded_at": stale, "diagnostic_summary": "Mon texte", "events-TOTAL_FORMS": 0, "events-INITIAL_FORMS": 0},
+    )
+
+    assert "modifiée par quelqu'un d'autre" in unescape(response.content.decode())
+    assert DiagnosticRequest.objects.get(pk=submitted.pk).diagnostic_summary == "Écrit par un collègue"
+
+
+def test_field_edits_keep_old_and_new_values(client, chargee, submitted):
+    client.force_login(chargee)
+
+    post_change(client, submitted, diagnostic_summary="Trois besoins prioritaires.")
+
+    edit = submitted.events.get(kind=Event.Kind.EDIT)
+    assert edit.changes == {"diagnostic_summary": ["", "Trois besoins prioritaires."]}
+    assert edit.author == chargee
+
+
+def test_nobody_deletes_a_request(admin_client, submitted):
+    assert admin_client.get(f"/admin/accompagnement/diagnosticrequest/{submitted.pk}/delete/").status_code == 403
+
+
+def test_export_is_excel_friendly(admin_client, submitted):
+    response = admin_client.post(
+        "/admin/accompagnement/diagnosticrequest/", {"action": "export_csv", "_selected_action": [submitted.pk]}
+    )
+
+    content = b"".join(response.streaming_content).decode()
+    assert content.startswith("\ufeffréférence;territoire")
+    assert submitted.reference in content
+
+
+def test_non_staff_never_reach_the_admin(client, submitted, django_user_model):
+    user = django_user_model.objects.create_user("habitant", "h@x.fr", "x")
+    client.force_login(user)
+
+    response = client.get("/admin/accompagnement/diagnosticrequest/")
+
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]

@@ -1,0 +1,62 @@
+import re
+from html import unescape
+
+import pytest
+
+from accompagnement import workflow
+from accompagnement.models import DiagnosticRequest, Event, Status
+
+
+@pytest.fixture
+def link(submitted, mailoutbox):
+    return re.search(r"/accompagnement/suivi/\S+/", mailoutbox[0].body).group(0)
+
+
+def test_the_requester_sees_status_and_public_timeline_but_not_internal_notes(client, submitted, link, admin_user):
+    workflow.move_request(submitted.pk, to=Status.QUALIFYING, by=admin_user, note="Appel prévu mardi.")
+    workflow.post_message(submitted.pk, body="Pouvez-vous nous rappeler ?", by=admin_user)
+    workflow.post_message(submitted.pk, body="Maire difficile à joindre.", by=admin_user, internal=True)
+
+    html = unescape(client.get(link).content.decode())
+
+    assert submitted.reference in html and "En qualification" in html
+    assert "Appel prévu mardi." in html and "Pouvez-vous nous rappeler ?" in html
+    assert "Maire difficile à joindre." not in html
+
+
+def test_the_requester_writes_to_the_team(client, submitted, link, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(link, {"action": "message", "body": "Nous sommes disponibles jeudi."}, follow=True)
+
+    assert "a été transmis" in unescape(response.content.decode())
+    assert Event.objects.filter(kind=Event.Kind.MESSAGE_FROM_REQUESTER, body="Nous sommes disponibles jeudi.").exists()
+    assert mailoutbox[-1].to == ["contactincubateur@anct.gouv.fr"]
+
+
+def test_an_empty_message_is_refused_in_french(client, submitted, link):
+    response = client.post(link, {"action": "message", "body": "   "})
+
+    assert response.status_code == 400
+    assert "Écrivez votre message" in unescape(response.content.decode())
+
+
+def test_the_requester_withdraws_the_request(client, submitted, link):
+    response = client.post(link, {"action": "retirer"}, follow=True)
+
+    assert DiagnosticRequest.objects.get(pk=submitted.pk).status == Status.WITHDRAWN
+    html = unescape(response.content.decode())
+    assert "a été retirée" in html and "Retirer ma demande" not in html
+
+
+def test_acting_on_a_finished_request_says_so(client, submitted, link):
+    DiagnosticRequest.objects.filter(pk=submitted.pk).update(status=Status.CLOSED)
+
+    response = client.post(link, {"action": "retirer"}, follow=True)
+
+    assert "Cette demande a déjà été traitée" in unescape(response.content.decode())
+    assert DiagnosticRequest.objects.get(pk=submitted.pk).status == Status.CLOSED
+
+
+@pytest.mark.parametrize("token", ["x", "0" * 43, "../../admin", "%00", "a" * 500])
+def test_wrong_tokens_are_a_plain_404(client, submitted, token):
+    assert client.get(f"/accompagnement/suivi/{token}/").status_code == 404
