@@ -17,6 +17,7 @@ SHELL_PAGES = {
     "/api/docs/": "Documentation de l’API — Incubateur des territoires",
     "/consultation/contributions/": "Contributions de la consultation — Incubateur des territoires",
     "/consultation/investigations/": "Investigations du PNI — Incubateur des territoires",
+    "/accompagnement/demande/": "Demander un accompagnement — Incubateur des territoires",
 }
 
 
@@ -163,3 +164,13 @@ def test_unpublished_service_page_is_not_found(client):
     Service.objects.create(name="Retiré", slug="retire", summary="Résumé", is_published=False)
 
     assert client.get(reverse("catalogue:service_detail", kwargs={"slug": "retire"})).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_form_posted_without_its_security_token_gets_a_french_403():
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post("/accompagnement/demande/", {"commune": "07128"})
+
+    assert response.status_code == 403
+    assert "La page a expiré" in response.content.decode()
