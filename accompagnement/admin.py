@@ -104,6 +104,34 @@ class DiagnosticRequestAdminForm(forms.ModelForm):
         return cleaned
 
 
+def _move_action(status):
+    """A bulk action moving the selected requests to ``status`` through the workflow."""
+
+    def move(modeladmin, request, queryset):
+        moved, refused = 0, 0
+        for pk in queryset.values_list("pk", flat=True):
+            try:
+                workflow.move_request(pk, to=status, by=request.user)
+                moved += 1
+            except workflow.TransitionNotAllowed:
+                refused += 1
+        messages.success(request, f"{moved} demande(s) passée(s) au statut « {status.label} ».")
+        if refused:
+            messages.warning(
+                request,
+                f"{refused} demande(s) ignorée(s) : leur statut ne permet pas ce changement (déjà traitées ?).",
+            )
+
+    move.__name__ = f"move_to_{status.value}"
+    return admin.action(description=f"Passer au statut « {status.label} »")(move)
+
+
+# Refusals need a reason and withdrawals are the requester's: those go through the change page.
+MOVE_ACTIONS = [
+    _move_action(status) for status in Status if status not in (Status.NEW, Status.DECLINED, Status.WITHDRAWN)
+]
+
+
 @admin.register(DiagnosticRequest)
 class DiagnosticRequestAdmin(admin.ModelAdmin):
     form = DiagnosticRequestAdminForm
@@ -148,7 +176,7 @@ class DiagnosticRequestAdmin(admin.ModelAdmin):
     ]
     autocomplete_fields = ["recommended_services"]
     inlines = [EventInline]
-    actions = ["assign_to_me", "move_to_qualification", "export_csv"]
+    actions = ["assign_to_me", *MOVE_ACTIONS, "export_csv"]
     fieldsets = [
         (
             "Demande",
@@ -183,6 +211,31 @@ class DiagnosticRequestAdmin(admin.ModelAdmin):
         ),
         ("Diagnostic", {"fields": ["diagnostic_date", "diagnostic_summary", "recommended_services"]}),
     ]
+
+    def get_urls(self):
+        from django.urls import path
+
+        dashboard = path(
+            "tableau-de-bord/",
+            self.admin_site.admin_view(self.dashboard_view),
+            name="accompagnement_diagnosticrequest_dashboard",
+        )
+        return [dashboard, *super().get_urls()]
+
+    def dashboard_view(self, request):
+        from django.core.exceptions import PermissionDenied
+        from django.template.response import TemplateResponse
+
+        from accompagnement.dashboard import dashboard_figures
+
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Tableau de bord des demandes",
+            **dashboard_figures(),
+        }
+        return TemplateResponse(request, "admin/accompagnement/dashboard.html", context)
 
     def get_search_results(self, request, queryset, search_term):
         queryset, distinct = super().get_search_results(request, queryset, search_term)
@@ -265,19 +318,6 @@ class DiagnosticRequestAdmin(admin.ModelAdmin):
         for pk in queryset.values_list("pk", flat=True):
             workflow.assign_request(pk, to_user=request.user, by=request.user)
         messages.success(request, f"{queryset.count()} demande(s) vous sont attribuées.")
-
-    @admin.action(description="Passer en qualification")
-    def move_to_qualification(self, request, queryset):
-        moved, refused = 0, 0
-        for pk in queryset.values_list("pk", flat=True):
-            try:
-                workflow.move_request(pk, to=Status.QUALIFYING, by=request.user)
-                moved += 1
-            except workflow.TransitionNotAllowed:
-                refused += 1
-        messages.success(request, f"{moved} demande(s) passée(s) en qualification.")
-        if refused:
-            messages.warning(request, f"{refused} demande(s) ignorée(s) : elles ne sont plus au statut « nouvelle ».")
 
     @admin.action(description="Exporter la sélection en CSV (Excel)")
     def export_csv(self, request, queryset):

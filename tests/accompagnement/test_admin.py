@@ -121,3 +121,31 @@ def test_non_staff_never_reach_the_admin(client, submitted, django_user_model):
     response = client.get("/admin/accompagnement/diagnosticrequest/")
 
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_dashboard_counts_by_status_region_and_month_and_lists_untouched_requests(client, chargee, submitted):
+    client.force_login(chargee)
+
+    response = client.get("/admin/accompagnement/diagnosticrequest/tableau-de-bord/")
+
+    html = unescape(response.content.decode())
+    assert response.status_code == 200
+    assert ("nouvelle", 1) in response.context["by_status"]
+    assert response.context["by_region"][0] == {"region": "Auvergne-Rhône-Alpes", "n": 1}
+    assert submitted.reference in html
+
+
+def test_dashboard_is_staff_only(client, submitted):
+    assert client.get("/admin/accompagnement/diagnosticrequest/tableau-de-bord/").status_code == 302
+
+
+def test_bulk_move_applies_allowed_transitions_and_reports_the_others(client, chargee, submitted):
+    client.force_login(chargee)
+    url = "/admin/accompagnement/diagnosticrequest/"
+
+    first = client.post(url, {"action": "move_to_qualification", "_selected_action": [submitted.pk]}, follow=True)
+    again = client.post(url, {"action": "move_to_qualification", "_selected_action": [submitted.pk]}, follow=True)
+
+    assert "1 demande(s) passée(s)" in unescape(first.content.decode())
+    assert "1 demande(s) ignorée(s)" in unescape(again.content.decode())
+    assert submitted.events.filter(new_status=Status.QUALIFYING).count() == 1
