@@ -116,6 +116,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "incubateur",
     "territoires",
     "consultation",
@@ -133,9 +136,26 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it answers locked-out logins.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Staff login: locked for an hour after 5 failures for the same account from the same address (django-axes,
+# counted in the database so the limit holds across processes); staff who see personal data use a second
+# factor (TOTP, django-otp), required in the admin unless ADMIN_REQUIRE_2FA is off (developer machines).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = 1  # hour
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "locked.html"
+AXES_IPWARE_PROXY_COUNT = 1 if env_bool("BEHIND_PROXY", not DEVELOPMENT) else 0
+AXES_VERBOSE = False
+ADMIN_REQUIRE_2FA = env_bool("ADMIN_REQUIRE_2FA", not DEVELOPMENT)
+OTP_TOTP_ISSUER = "Incubateur des territoires"
 
 ROOT_URLCONF = "incubateur.urls"
 WSGI_APPLICATION = "incubateur.wsgi.application"

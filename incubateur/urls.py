@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django_otp.admin import OTPAdminSite
 from drf_spectacular.views import SpectacularAPIView
 
 from accompagnement.api import StatsView as AnsmStatsView
@@ -8,6 +10,11 @@ from incubateur import views
 from incubateur.api_router import router
 
 site_page = views.SitePageView.as_view
+
+if settings.ADMIN_REQUIRE_2FA:
+    # Every staff page then needs a session verified with a one-time password (django-otp).
+    admin.site.__class__ = OTPAdminSite
+admin.site.site_header = admin.site.site_title = "Administration du portail de l'Incubateur des territoires"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),

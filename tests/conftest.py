@@ -1,5 +1,7 @@
 import pytest
 from django.test import override_settings
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from territoires.importer import import_territories
 from territoires.models import Commune
@@ -32,3 +34,19 @@ def territories(db):
     """The real territories, reloaded if a transactional test flushed them."""
     if not Commune.objects.exists():
         import_territories()
+
+
+def login_with_second_factor(client, user):
+    """Log ``user`` in as after a password and a valid one-time password (django-otp)."""
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="tests", defaults={"confirmed": True})
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin client, with the second factor the admin requires in production."""
+    login_with_second_factor(client, admin_user)
+    return client

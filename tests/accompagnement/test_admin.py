@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from accompagnement.models import DiagnosticRequest, Event, Status
+from tests.conftest import login_with_second_factor
 
 
 @pytest.fixture
@@ -31,7 +32,7 @@ def post_change(client, request, **data):
 
 
 def test_the_group_triages_requests_from_the_list(client, chargee, submitted):
-    client.force_login(chargee)
+    login_with_second_factor(client, chargee)
 
     response = client.get(
         "/admin/accompagnement/diagnosticrequest/", {"attribution": "aucun", "status__exact": "nouvelle"}
@@ -43,7 +44,7 @@ def test_the_group_triages_requests_from_the_list(client, chargee, submitted):
 
 
 def test_search_by_reference(client, chargee, submitted):
-    client.force_login(chargee)
+    login_with_second_factor(client, chargee)
 
     response = client.get("/admin/accompagnement/diagnosticrequest/", {"q": submitted.reference})
 
@@ -53,7 +54,7 @@ def test_search_by_reference(client, chargee, submitted):
 def test_staff_move_a_request_and_message_the_requester(
     client, chargee, submitted, mailoutbox, django_capture_on_commit_callbacks
 ):
-    client.force_login(chargee)
+    login_with_second_factor(client, chargee)
 
     with django_capture_on_commit_callbacks(execute=True):
         post_change(
@@ -74,7 +75,7 @@ def test_staff_move_a_request_and_message_the_requester(
 
 
 def test_a_concurrent_edit_is_refused_not_overwritten(client, chargee, submitted):
-    client.force_login(chargee)
+    login_with_second_factor(client, chargee)
     page = client.get(change_url(submitted))
     stale = page.context["adminform"].form.initial["loaded_at"]
     colleague = DiagnosticRequest.objects.get(pk=submitted.pk)
@@ -91,7 +92,7 @@ def test_a_concurrent_edit_is_refused_not_overwritten(client, chargee, submitted
 
 
 def test_field_edits_keep_old_and_new_values(client, chargee, submitted):
-    client.force_login(chargee)
+    login_with_second_factor(client, chargee)
 
     post_change(client, submitted, diagnostic_summary="Trois besoins prioritaires.")
 
@@ -124,7 +125,7 @@ def test_non_staff_never_reach_the_admin(client, submitted, django_user_model):
 
 
 def test_dashboard_counts_by_status_region_and_month_and_lists_untouched_requests(client, chargee, submitted):
-    client.force_login(chargee)
+    login_with_second_factor(client, chargee)
 
     response = client.get("/admin/accompagnement/diagnosticrequest/tableau-de-bord/")
 
@@ -140,7 +141,7 @@ def test_dashboard_is_staff_only(client, submitted):
 
 
 def test_bulk_move_applies_allowed_transitions_and_reports_the_others(client, chargee, submitted):
-    client.force_login(chargee)
+    login_with_second_factor(client, chargee)
     url = "/admin/accompagnement/diagnosticrequest/"
 
     first = client.post(url, {"action": "move_to_qualification", "_selected_action": [submitted.pk]}, follow=True)
