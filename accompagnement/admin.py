@@ -1,15 +1,14 @@
 """Staff triage of the ANSM requests. Status changes go through workflow.py; nothing is ever deleted."""
 
-import csv
-
 from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
-from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 from accompagnement import workflow
 from accompagnement.models import DiagnosticRequest, Event, RefusalReason, Status
+from incubateur.opendata import csv_response
+from territoires.admin import ReadOnlyAdmin
 
 EDITABLE_FIELDS = ["assignee", "diagnostic_date", "diagnostic_summary", "recommended_services"]
 
@@ -321,11 +320,6 @@ class DiagnosticRequestAdmin(admin.ModelAdmin):
 
     @admin.action(description="Exporter la sélection en CSV (Excel)")
     def export_csv(self, request, queryset):
-        class Echo:
-            def write(self, value):
-                return value
-
-        writer = csv.writer(Echo(), delimiter=";")
         header = [
             "référence",
             "territoire",
@@ -339,43 +333,29 @@ class DiagnosticRequestAdmin(admin.ModelAdmin):
             "courriel",
             "téléphone",
         ]
-
-        def rows():
-            yield "\ufeff" + writer.writerow(header)
-            for obj in queryset.select_related("commune", "epci", "assignee"):
-                values = [
-                    obj.reference,
-                    obj.territory_name,
-                    obj.population,
-                    obj.get_status_display(),
-                    str(obj.assignee or ""),
-                    obj.created_at.strftime("%d/%m/%Y"),
-                    obj.first_name,
-                    obj.last_name,
-                    obj.get_role_display(),
-                    obj.email,
-                    obj.phone,
-                ]
-                yield writer.writerow(["'" + v if isinstance(v, str) and v[:1] in "=+-@" else v for v in values])
-
-        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="demandes-ansm.csv"'
-        return response
+        rows = (
+            [
+                obj.reference,
+                obj.territory_name,
+                obj.population,
+                obj.get_status_display(),
+                str(obj.assignee or ""),
+                obj.created_at.strftime("%d/%m/%Y"),
+                obj.first_name,
+                obj.last_name,
+                obj.get_role_display(),
+                obj.email,
+                obj.phone,
+            ]
+            for obj in queryset.select_related("commune", "epci", "assignee")
+        )
+        return csv_response(header, rows, filename="demandes-ansm.csv", excel=True)
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ReadOnlyAdmin):
     list_display = ["request", "kind", "author", "created_at"]
     list_filter = ["kind"]
     list_select_related = ["request__commune", "request__epci", "author"]
     search_fields = ["body"]
     readonly_fields = ["request", "kind", "author", "old_status", "new_status", "body", "changes", "created_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -13,6 +13,9 @@ from django.conf import settings
 from territoires.models import Commune, Epci
 
 POPULATION_SOURCE = "Insee, populations de référence 2023 (population municipale)"
+CATALOGUE_STAYS_OPEN = (
+    "Le catalogue des services reste ouvert à toutes les collectivités, quelle que soit leur taille."
+)
 
 
 @dataclass
@@ -77,9 +80,7 @@ def check_commune(commune: Commune) -> Eligibility:
                 f"Votre intercommunalité, {epci.nom} ({_thousands(epci.population_communes_insee)} habitants), "
                 "peut en faire la demande."
             )
-    alternatives.append(
-        "Le catalogue des services reste ouvert à toutes les collectivités, quelle que soit leur taille."
-    )
+    alternatives.append(CATALOGUE_STAYS_OPEN)
     return Eligibility(
         commune,
         "commune",
@@ -117,6 +118,6 @@ def check_epci(epci: Epci) -> Eligibility:
         [
             f"Ses communes de moins de {_thousands(settings.ANSM_COMMUNE_MAX_POPULATION)} habitants peuvent "
             "chacune en faire la demande.",
-            "Le catalogue des services reste ouvert à toutes les collectivités, quelle que soit leur taille.",
+            CATALOGUE_STAYS_OPEN,
         ],
     )

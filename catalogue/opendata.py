@@ -30,17 +30,11 @@ CSV_COLUMNS = [
 ]
 
 
-def _cell(value) -> str:
-    """A spreadsheet must not run a cell as a formula (=, +, -, @ first): prefix those with an apostrophe."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in {"=", "+", "-", "@"} else text
-
-
 def csv_rows(services):
     """One row per service, in the order of ``CSV_COLUMNS``; the queryset prefetches themes and enjeux."""
     for service in services:
         yield [
-            _cell(value)
+            "" if value is None else value
             for value in [
                 service.slug,
                 service.name,

@@ -1,8 +1,6 @@
-import csv
-
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
@@ -13,6 +11,7 @@ from catalogue.opendata import CSV_COLUMNS, csv_rows
 from catalogue.publiccode import dump, to_publiccode
 from catalogue.usage import deployments_by_departement
 from consultation.models import Enjeu
+from incubateur.opendata import csv_response
 from territoires.models import Commune
 
 PAGE_SIZE = 20
@@ -83,15 +82,7 @@ def service_csv(request):
     filterset = ServiceFilterSet(request.GET, queryset=_list_queryset().prefetch_related("enjeux"))
     services = filterset.qs if filterset.is_valid() else Service.objects.none()
 
-    class Echo:
-        def write(self, value):
-            return value
-
-    writer = csv.writer(Echo())
-    lines = (writer.writerow(row) for row in [CSV_COLUMNS, *csv_rows(services)])
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="services.csv"'
-    return response
+    return csv_response(CSV_COLUMNS, csv_rows(services), filename="services.csv")
 
 
 @require_GET

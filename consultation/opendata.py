@@ -27,15 +27,8 @@ CSV_COLUMNS = [
 ]
 
 
-def _guard(value):
-    """A spreadsheet must not run a cell as a formula."""
-    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@"}:
-        return "'" + value
-    return value
-
-
-def contribution_record(contribution, *, csv_safe: bool = True) -> dict:
-    record = {
+def contribution_record(contribution) -> dict:
+    return {
         "id": contribution.pk,
         "instance_decidim": contribution.decidim_host,
         "identifiant_decidim": contribution.decidim_id,
@@ -58,4 +51,3 @@ def contribution_record(contribution, *, csv_safe: bool = True) -> dict:
         "adresse_origine": contribution.url,
         "url": f"{settings.SITE_URL}{contribution.get_absolute_url()}",
     }
-    return {key: _guard(value) for key, value in record.items()} if csv_safe else record

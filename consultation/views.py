@@ -1,9 +1,8 @@
-import csv
 import json
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
@@ -11,6 +10,7 @@ from consultation.filters import SORT_CHOICES, ContributionFilterSet
 from consultation.models import Comment, Contribution, Enjeu, Investigation, ReportedFigure
 from consultation.opendata import CSV_COLUMNS, contribution_record
 from consultation.threads import threaded
+from incubateur.opendata import csv_response
 
 PAGE_SIZE = 20
 
@@ -107,23 +107,14 @@ def _filtered(request):
 def contribution_csv(request):
     """Open data: the contributions the filters keep, as CSV."""
 
-    class Echo:
-        def write(self, value):
-            return value
-
-    writer = csv.writer(Echo())
     rows = ([record[column] for column in CSV_COLUMNS] for record in map(contribution_record, _filtered(request)))
-    response = StreamingHttpResponse(
-        (writer.writerow(row) for row in [CSV_COLUMNS, *rows]), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'attachment; filename="contributions.csv"'
-    return response
+    return csv_response(CSV_COLUMNS, rows, filename="contributions.csv")
 
 
 @require_GET
 def contribution_json(request):
     """Open data: the contributions the filters keep, as a JSON array."""
-    records = [contribution_record(contribution, csv_safe=False) for contribution in _filtered(request)]
+    records = [contribution_record(contribution) for contribution in _filtered(request)]
     response = HttpResponse(json.dumps(records, ensure_ascii=False, default=str), content_type="application/json")
     response["Content-Disposition"] = 'attachment; filename="contributions.json"'
     return response
