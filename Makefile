@@ -3,8 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+# The browser tests drive Debian's Chromium (never a browser downloaded by Playwright).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install run test lint format check-deploy stop-db clean
+.PHONY: install run test bench lint format check-deploy stop-db clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +19,15 @@ $(STAMP): requirements.lock | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	touch $(STAMP)
 
+# axe-core, injected into pages by the browser tests (package-lock.json pins it).
+$(NODE_STAMP): package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+$(CHROMIUM):
+	@echo "Chromium is missing: installing Debian's package for the browser tests."
+	$(SUDO) apt-get install -y chromium || ($(SUDO) apt-get update && $(SUDO) apt-get install -y chromium)
+
 install: $(STAMP)
 
 run: install
@@ -23,7 +36,7 @@ run: install
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: install
+test: install $(NODE_STAMP) $(CHROMIUM)
 	SECRET_KEY="$${SECRET_KEY:-insecure-key-for-the-test-suite}" $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
@@ -40,4 +53,4 @@ stop-db: install
 	$(BIN)/python -c "from pathlib import Path; from incubateur.embedded_db import stop; stop(Path('.pgdata').resolve())"
 
 clean: stop-db
-	rm -rf .pgdata staticfiles
+	rm -rf .pgdata staticfiles node_modules

@@ -131,6 +131,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag on every page and 304 to a browser that has it (cached pages included).
+    "django.middleware.http.ConditionalGetMiddleware",
+    # Public pages from the cache, before any session, CSRF or authentication work.
+    "incubateur.pagecache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -219,6 +223,21 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEVELOPMENT
+
+# ---------------------------------------------------------------- caches
+
+# Each worker keeps its own copies of the public pages (incubateur/pagecache.py): a page is keyed by
+# the content generation that PostgreSQL triggers change on every write, so copies never go stale and
+# no shared cache server is needed. PAGE_CACHE_SECONDS=0 turns the page cache off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_MAX_ENTRIES", 1_000)},
+    },
+}
 
 # ---------------------------------------------------------------- e-mail
 
@@ -314,7 +333,6 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "incubateur.api.exception_handler",
     "UNAUTHENTICATED_USER": None,
     "PAGE_SIZE": 20,
-    "DEFAULT_THROTTLE_RATES": {"anon": "120/minute"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API du portail de l'Incubateur des territoires",

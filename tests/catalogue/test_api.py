@@ -60,7 +60,7 @@ def test_bad_parameters_are_a_french_400(client, params):
 
 
 def test_api_list_query_count_is_constant(client, django_assert_num_queries):
-    with django_assert_num_queries(4):  # count, page, themes, enjeux
+    with django_assert_num_queries(5):  # page cache generation, count, page, themes, enjeux
         client.get("/api/services/", {"page_size": 100})
 
 
@@ -72,7 +72,7 @@ def test_api_detail_query_count_does_not_grow_with_users(client, django_assert_n
     for number in range(extra):
         DeploymentFactory(service=service, other_body=f"Organisme {number}")
 
-    with django_assert_num_queries(4):  # service, themes, enjeux, deployments
+    with django_assert_num_queries(5):  # page cache generation, service, themes, enjeux, deployments
         response = client.get("/api/services/espace-sur-demande/")
 
     assert len(response.json()["deployments"]) == extra + 1

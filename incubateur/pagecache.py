@@ -1,0 +1,132 @@
+"""Whole-page cache of the public pages, which do not depend on the visitor.
+
+A page is kept per URL (path and query string) and per *content generation*: a number in PostgreSQL
+that statement-level triggers on every table of the public apps (territoires, consultation,
+catalogue) replace, from a sequence, in the same transaction as the write. Staff edits in the admin,
+imports, bulk updates and raw SQL all change it when they commit, and a write that rolls back changes
+nothing, so a cached page never outlives the data it shows, in any worker of any server. Reading the
+generation is one primary-key lookup; a page served from the cache runs no other query and skips the
+session, CSRF, authentication and view layers.
+
+Only named routes are cached (``CACHED_ROUTES``), only for visitors without a session cookie (staff
+always see fresh pages), and only responses that are plain 200s: no cookie set, no session or CSRF
+token used, not streamed, not marked private.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import DatabaseError, connection
+from django.urls import Resolver404, resolve
+from django.utils.cache import patch_response_headers
+
+GENERATION_TABLE = "incubateur_public_generation"
+GENERATION_SEQUENCE = "incubateur_public_generation_seq"
+GENERATION_FUNCTION = "incubateur_bump_public_generation"
+TRIGGER_NAME = "incubateur_public_generation_bump"
+# The apps whose tables feed public pages; a write to any of their tables invalidates every page.
+PUBLIC_APPS = ("territoires", "consultation", "catalogue")
+
+CACHED_ROUTES = frozenset(
+    {
+        "home",
+        "accessibilite",
+        "mentions_legales",
+        "donnees_personnelles",
+        "plan_du_site",
+        "catalogue:service_list",
+        "catalogue:service_detail",
+        "catalogue:service_publiccode",
+        "consultation:home",
+        "consultation:enjeu_detail",
+        "consultation:contribution_list",
+        "consultation:contribution_detail",
+        "consultation:investigation_list",
+        *(
+            f"{basename}-{action}"
+            for basename in (
+                "region",
+                "departement",
+                "epci",
+                "commune",
+                "service",
+                "theme",
+                "organisation",
+                "enjeu",
+                "contribution",
+                "investigation",
+            )
+            for action in ("list", "detail")
+        ),
+    }
+)
+NOT_CACHEABLE = ("private", "no-cache", "no-store")
+
+
+def current_generation():
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT value FROM {GENERATION_TABLE} WHERE id = 1")  # noqa: S608 (constant)
+        return cursor.fetchone()[0]
+
+
+def _route(request):
+    try:
+        return resolve(request.path_info).view_name
+    except Resolver404:
+        return None
+
+
+def _cache_key(request, generation):
+    # The API answers JSON or its browsable HTML depending on Accept; pages are HTML whatever it says.
+    accept = request.headers.get("Accept", "") if request.path_info.startswith("/api/") else ""
+    gzip = "gzip" in request.headers.get("Accept-Encoding", "")
+    variant = hashlib.blake2b(f"{request.get_full_path()}|{accept}|{gzip}".encode(), digest_size=16).hexdigest()
+    return f"page:{generation}:{variant}"
+
+
+def _may_store(request, response):
+    session = getattr(request, "session", None)
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not (session is not None and session.accessed)
+        and not request.META.get("CSRF_COOKIE_USED")
+        and not any(word in response.get("Cache-Control", "") for word in NOT_CACHEABLE)
+    )
+
+
+class PublicPageCacheMiddleware:
+    """Serve the public pages from ``caches["pages"]``; placed before the session middleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.seconds = settings.PAGE_CACHE_SECONDS
+
+    def __call__(self, request):
+        if (
+            not self.seconds
+            or request.method not in ("GET", "HEAD")
+            or settings.SESSION_COOKIE_NAME in request.COOKIES
+            or _route(request) not in CACHED_ROUTES
+        ):
+            return self.get_response(request)
+        try:
+            generation = current_generation()
+        except DatabaseError:
+            # Let the normal path answer (the French 503 page when the database is down).
+            return self.get_response(request)
+        cache = caches["pages"]
+        key = _cache_key(request, generation)
+        response = cache.get(key)
+        if response is not None:
+            response["X-Page-Cache"] = "hit"
+            return response
+        response = self.get_response(request)
+        if _may_store(request, response):
+            # Browsers and proxies revalidate every time: the copy kept here is the shared one.
+            patch_response_headers(response, cache_timeout=0)
+            cache.set(key, response, self.seconds)
+            response["X-Page-Cache"] = "miss"
+        return response

@@ -1,0 +1,151 @@
+"""What people do on the portal, in a real browser: a secrétaire de mairie asking for an ANSM diagnostic,
+a commune that is too large, a form with mistakes, a staff member moving a request on."""
+
+import re
+import uuid
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import override_settings
+from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accompagnement.models import DiagnosticRequest, Status
+from catalogue.models import Service
+
+FOLLOW_UP = re.compile(r"/accompagnement/suivi/[\w-]+/")
+
+pytestmark = pytest.mark.usefixtures("demo_data")
+
+
+def pick_with_keyboard(page, label: str, typed: str, expected: str) -> None:
+    """Type in an autocomplete field, go down to the suggestion with the arrow keys and take it with Enter."""
+    field = page.get_by_role("combobox", name=label)
+    field.focus()
+    page.keyboard.type(typed, delay=40)
+    option = page.get_by_role("option", name=re.compile(expected))
+    option.wait_for()
+    for _ in range(8):
+        page.keyboard.press("ArrowDown")
+        if option.get_attribute("aria-selected") == "true":
+            break
+    assert field.get_attribute("aria-activedescendant") == option.get_attribute("id")
+    page.keyboard.press("Enter")
+    assert page.get_by_role("listbox").is_hidden()
+
+
+def fill_requester(page) -> None:
+    page.get_by_label("Prénom").fill("Marie")
+    page.get_by_role("textbox", name="Nom", exact=True).fill("Durand")
+    page.get_by_label("Fonction").select_option("secretaire")
+    page.get_by_label("Adresse électronique").fill("secretariat@mairie-exemple.fr")
+    page.get_by_label("Vos besoins").fill("Nous voulons réserver la salle des fêtes en ligne et partager l'agenda.")
+    page.get_by_label("J'accepte que ces informations").check(force=True)  # the DSFR draws its own box
+
+
+def test_a_secretaire_de_mairie_finds_a_service_and_asks_for_a_diagnostic(page, mailoutbox):
+    service = Service.objects.get(slug="espace-sur-demande")
+
+    page.goto("/services/")
+    page.get_by_role("searchbox").fill("réserver une salle")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/services/?q=*")
+    page.locator("main").get_by_role("link", name=service.name).first.click()
+    assert page.locator("h1").inner_text() == service.name
+
+    page.locator("main").get_by_role("link", name="Demander un accompagnement").click()
+    page.wait_for_url(f"**/accompagnement/demande/?service={service.slug}")
+    assert page.get_by_label(service.name).is_checked()  # the service she came from is already chosen
+
+    pick_with_keyboard(page, "Commune", "Lalouv", "Lalouvesc")
+    assert page.get_by_role("combobox", name="Commune").input_value() == "Lalouvesc (07128)"
+    fill_requester(page)
+    page.get_by_role("button", name="Envoyer ma demande").click()
+
+    assert page.locator("h1").inner_text() == "Votre demande a bien été envoyée"
+    request = DiagnosticRequest.objects.get()
+    assert request.commune_id == "07128" and request.services.get() == service
+    assert request.reference in page.locator("main").inner_text()
+
+    assert mailoutbox[0].to == ["secretariat@mairie-exemple.fr"]
+    link = FOLLOW_UP.search(mailoutbox[0].body).group()
+    page.goto(link)
+    assert "Lalouvesc" in page.locator("main").inner_text()
+    assert "Nouvelle" in page.locator("main").inner_text()
+
+
+def test_a_commune_too_large_is_told_why(page):
+    page.goto("/accompagnement/demande/")
+    pick_with_keyboard(page, "Commune", "Annecy", "Annecy")
+    fill_requester(page)
+    page.get_by_role("checkbox", name="Données", exact=True).check(force=True)
+    page.get_by_role("button", name="Envoyer ma demande").click()
+
+    error = page.locator("#id_commune-error, [id^='id_commune'][id$='error'], .fr-error-text").first
+    assert error.inner_text().replace("\u202f", " ") == (
+        "Annecy compte 132 117 habitants : l'accompagnement est réservé aux communes de moins de 3 500 habitants."
+    )
+    assert page.get_by_role("combobox", name="Commune").get_attribute("aria-invalid") == "true"
+    assert DiagnosticRequest.objects.count() == 0
+
+
+def test_a_form_with_mistakes_takes_the_reader_to_the_error_summary(page):
+    page.goto("/accompagnement/demande/")
+    page.get_by_label("Adresse électronique").fill("pas-une-adresse")
+    page.get_by_role("button", name="Envoyer ma demande").click()
+
+    assert page.title().startswith("Erreur – ")
+    summary = page.locator("#resume-erreurs")
+    assert page.evaluate("document.activeElement.id") == "resume-erreurs"
+    assert "Adresse électronique" in summary.inner_text()
+    # Each error in the summary leads to its field.
+    summary.get_by_role("link", name=re.compile("Adresse électronique")).click()
+    assert page.evaluate("document.activeElement.name") == "email"
+    assert page.get_by_label("Adresse électronique").input_value() == "pas-une-adresse"  # nothing typed is lost
+
+
+@override_settings(ADMIN_REQUIRE_2FA=True)
+def test_staff_assign_and_move_a_request_and_the_requester_sees_it(page, browser, live_server):
+    request = DiagnosticRequest(
+        commune_id="07128",
+        population=388,
+        first_name="Marie",
+        last_name="Durand",
+        role="secretaire",
+        email="secretariat@mairie-exemple.fr",
+        needs="Partager nos tableaux avec les élus sans les envoyer par courriel.",
+        consent_at=timezone.now(),
+        submission_key=uuid.uuid4(),
+    )
+    token = request.new_token()
+    request.save()
+    staff = get_user_model().objects.create_superuser("camille", "camille@anct.gouv.fr", "un-mot-de-passe-long-42")
+    device = TOTPDevice.objects.create(user=staff, name="téléphone", confirmed=True)
+
+    page.goto("/admin/")
+    page.locator("#id_username").fill("camille")
+    page.locator("#id_password").fill("un-mot-de-passe-long-42")
+    if page.locator("#id_otp_token").count():  # the second factor, required in production
+        page.locator("#id_otp_token").fill(f"{totp(device.bin_key, device.step, device.t0, device.digits):06d}")
+    page.locator("input[type=submit]").click()
+    page.wait_for_url("**/admin/")
+
+    page.goto("/admin/accompagnement/diagnosticrequest/")
+    page.locator("#changelist-filter").get_by_role("link", name="nouvelle", exact=True).click()
+    page.wait_for_url("**status__exact=nouvelle*")
+    page.locator("input[name=_selected_action]").first.check()
+    page.locator("select[name=action]").select_option("assign_to_me")
+    page.locator("button[name=index]").click()
+    page.locator("input[name=_selected_action]").first.check()
+    page.locator("select[name=action]").select_option("move_to_qualification")
+    page.locator("button[name=index]").click()
+    assert "1 demande(s) passée(s) au statut « en qualification »" in page.locator(".messagelist").inner_text()
+
+    request.refresh_from_db()
+    assert (request.status, request.assignee) == (Status.QUALIFYING, staff)
+    requester = browser.new_context(base_url=live_server.url)
+    follow_up = requester.new_page()
+    follow_up.goto(f"/accompagnement/suivi/{token}/")
+    assert "En qualification" in follow_up.locator("main").inner_text()
+    requester.close()

@@ -1,0 +1,123 @@
+"""The whole-page cache of public pages: served without work, never stale, never personal."""
+
+import pytest
+from django.apps import apps
+from django.db import connection
+from django.test import Client
+
+from catalogue.models import Service
+from incubateur.pagecache import PUBLIC_APPS, TRIGGER_NAME
+from tests.catalogue.factories import ServiceFactory
+
+pytestmark = pytest.mark.usefixtures("territories")
+
+
+@pytest.fixture
+def visitor():
+    return Client()
+
+
+def test_a_public_page_is_served_from_the_cache_with_one_query(visitor, django_assert_num_queries):
+    service = ServiceFactory(name="Registre des arrêtés")
+    first = visitor.get("/services/")
+    assert first["X-Page-Cache"] == "miss"
+
+    with django_assert_num_queries(1):  # the content generation, nothing else
+        again = visitor.get("/services/")
+
+    assert again["X-Page-Cache"] == "hit"
+    assert service.name in again.content.decode()
+    assert again.content == first.content
+    assert visitor.get(service.get_absolute_url())["X-Page-Cache"] == "miss"
+
+
+def test_each_query_string_is_its_own_page(visitor):
+    ServiceFactory(name="Registre des arrêtés")
+    ServiceFactory(name="Covoiturage solidaire")
+
+    assert "Covoiturage" not in visitor.get("/services/", {"q": "registre"}).content.decode()
+    assert "Covoiturage" in visitor.get("/services/", {"q": "covoiturage"}).content.decode()
+
+
+def test_a_staff_edit_in_the_admin_shows_at_once(visitor, admin_client):
+    service = ServiceFactory(name="Registre des arrêtés")
+    assert "Registre des arrêtés" in visitor.get(service.get_absolute_url()).content.decode()
+
+    response = admin_client.post(
+        "/admin/catalogue/service/", {"action": "unpublish", "_selected_action": [service.pk]}, follow=True
+    )
+    assert response.status_code == 200
+
+    assert visitor.get(service.get_absolute_url()).status_code == 404
+    assert "Registre des arrêtés" not in visitor.get("/services/").content.decode()
+
+
+def test_a_bulk_update_outside_the_orm_signals_invalidates_too(visitor):
+    service = ServiceFactory(name="Registre des arrêtés")
+    visitor.get("/api/services/")
+
+    Service.objects.filter(pk=service.pk).update(name="Registre des délibérations")
+
+    response = visitor.get("/api/services/")
+    assert response["X-Page-Cache"] == "miss"
+    assert "Registre des délibérations" in response.content.decode()
+
+
+def test_every_table_of_the_public_apps_invalidates_the_cache():
+    tables = {
+        model._meta.db_table
+        for label in PUBLIC_APPS
+        for model in apps.get_app_config(label).get_models(include_auto_created=True)
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE t.tgname = %s",
+            [TRIGGER_NAME],
+        )
+        triggered = {row[0] for row in cursor.fetchall()}
+
+    assert len(tables) > 10
+    assert tables - triggered == set(), "a new table needs the trigger: add a migration like incubateur 0001"
+
+
+def test_a_signed_in_visitor_always_gets_a_fresh_page(admin_client, visitor):
+    visitor.get("/services/")
+
+    response = admin_client.get("/services/")
+
+    assert "X-Page-Cache" not in response
+
+
+@pytest.mark.parametrize(
+    "path", ["/accompagnement/", "/accompagnement/demande/", "/sante/", "/api/accompagnement/stats/"]
+)
+def test_forms_and_live_answers_are_never_cached(visitor, path):
+    visitor.get(path)
+
+    assert "X-Page-Cache" not in visitor.get(path)
+
+
+def test_a_page_that_sets_a_cookie_is_not_kept(visitor):
+    visitor.get("/accompagnement/demande/")  # sets the CSRF cookie
+
+    assert not visitor.cookies.get("sessionid")
+    assert visitor.get("/services/")["X-Page-Cache"] == "miss"
+    assert visitor.get("/services/")["X-Page-Cache"] == "hit"
+
+
+def test_a_browser_revalidating_gets_304(visitor):
+    etag = visitor.get("/consultation/")["ETag"]
+
+    response = visitor.get("/consultation/", headers={"If-None-Match": etag})
+
+    assert response.status_code == 304
+    assert response.content == b""
+
+
+def test_the_api_keeps_json_and_its_html_view_apart(visitor):
+    ServiceFactory(name="Registre des arrêtés")
+    assert visitor.get("/api/services/", headers={"Accept": "application/json"})["Content-Type"] == "application/json"
+
+    html = visitor.get("/api/services/", headers={"Accept": "text/html"})
+
+    assert html["Content-Type"].startswith("text/html")
