@@ -39,6 +39,11 @@ run: install
 test: install $(NODE_STAMP) $(CHROMIUM)
 	SECRET_KEY="$${SECRET_KEY:-insecure-key-for-the-test-suite}" $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Load benchmark (not part of `make test`): gunicorn + wrk + headless Chromium on a generated volume.
+bench: install $(NODE_STAMP) $(CHROMIUM)
+	command -v wrk >/dev/null || $(SUDO) apt-get install -y wrk
+	$(BIN)/python bench/load.py $(BENCH_ARGS)
+
 lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .

@@ -1,5 +1,6 @@
 """Public pages of the ANSM: presentation and eligibility check, request form, confirmation, follow-up."""
 
+import re
 import uuid
 from datetime import timedelta
 
@@ -48,16 +49,28 @@ def ansm(request):
     )
 
 
+_CODE_INSEE = re.compile(r"[0-9][0-9AB][0-9]{3}")
+_SIREN = re.compile(r"[0-9]{9}")
+_SLUG = re.compile(r"[-a-z0-9_]{1,100}")
+
+
 def _initial(request) -> dict:
-    """GET parameters that pre-fill the form (links from a service page or from the eligibility check)."""
+    """GET parameters that pre-fill the form (links from a service page or from the eligibility check).
+
+    Values are checked against the shape of an official code or a slug before any query: anything else
+    (text, control characters) is ignored, as a link with a wrong parameter still opens the empty form.
+    """
     initial = {}
-    commune = Commune.objects.filter(code_insee=request.GET.get("commune", "")[:5].upper()).first()
+    code = request.GET.get("commune", "").upper()
+    commune = Commune.objects.filter(code_insee=code).first() if _CODE_INSEE.fullmatch(code) else None
     if commune:
         initial["commune"] = f"{commune.nom} ({commune.code_insee})"
-    epci = Epci.objects.filter(siren=request.GET.get("epci", "")[:9]).first()
+    siren = request.GET.get("epci", "")
+    epci = Epci.objects.filter(siren=siren).first() if _SIREN.fullmatch(siren) else None
     if epci:
         initial["epci"] = f"{epci.nom} ({epci.siren})"
-    services = Service.objects.published().filter(slug__in=request.GET.getlist("service")[:10])
+    slugs = [slug for slug in request.GET.getlist("service")[:10] if _SLUG.fullmatch(slug)]
+    services = Service.objects.published().filter(slug__in=slugs) if slugs else []
     if services:
         initial["services"] = list(services)
         initial["themes"] = list({theme for service in services for theme in service.themes.all()})

@@ -60,14 +60,14 @@ def filler_vocabulary(rng, size=4000):
     return ["".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))) for _ in range(size)]
 
 
-def use_bench_database():
+def use_bench_database(name=BENCH_DATABASE):
     params = connection.get_connection_params()
     admin = {key: params[key] for key in ("host", "port", "user", "password") if params.get(key)}
     with psycopg.connect(**admin, dbname="postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DATABASE]).fetchone():
-            conn.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
     connection.close()
-    connection.settings_dict["NAME"] = BENCH_DATABASE
+    connection.settings_dict["NAME"] = name
 
 
 def fill():

@@ -48,7 +48,7 @@ class ServiceFilterSet(django_filters.FilterSet):
         label="Porteur", field_name="porteur__kind", choices=Porteur.Kind.choices
     )
     stage = django_filters.MultipleChoiceFilter(label="Maturité", choices=Stage.choices)
-    france_relance = django_filters.ChoiceFilter(
+    france_relance = slug_filter(django_filters.ChoiceFilter)(
         label="Soutenu par France Relance", choices=[("true", "oui"), ("false", "non")], method="filter_france_relance"
     )
     departement = slug_filter(django_filters.ModelChoiceFilter)(

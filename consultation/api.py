@@ -16,7 +16,7 @@ class EnjeuSerializer(serializers.ModelSerializer):
 
 
 class ContributionSerializer(serializers.ModelSerializer):
-    enjeu = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    enjeu = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     departement = serializers.CharField(source="departement_id", allow_null=True)
     page = serializers.CharField(source="get_absolute_url")
 

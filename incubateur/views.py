@@ -74,6 +74,8 @@ def csrf_failure(request, reason=""):
 
 
 def page_not_found(request, exception=None):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Ressource introuvable."}, status=404)
     return render(request, "404.html", status=404)
 
 

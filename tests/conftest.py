@@ -1,3 +1,4 @@
+import psycopg
 import pytest
 from django.core.cache import caches
 from django.db import connection
@@ -50,14 +51,19 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def territories(db, django_db_setup):
-    """The real territories, written back if a transactional test flushed them."""
-    if not Commune.objects.exists():
-        with connection.cursor() as cursor:
+    """The real territories, written back (and committed) if a transactional test emptied their tables.
+
+    The copy goes through a connection of its own, outside the test's transaction, so that it stays for
+    the tests that follow instead of being rolled back with this one.
+    """
+    if Commune.objects.exists():
+        return
+    with psycopg.connect(**connection.get_connection_params(), autocommit=True) as restore:
+        with restore.transaction():
             for table in TERRITORY_TABLES:
-                cursor.execute(f'DELETE FROM "{table}"')
-            for table in TERRITORY_TABLES:
-                with cursor.cursor.copy(f'COPY "{table}" FROM STDIN') as copy:
-                    copy.write(django_db_setup[table])
+                if not restore.execute(f'SELECT EXISTS (SELECT FROM "{table}")').fetchone()[0]:
+                    with restore.cursor().copy(f'COPY "{table}" FROM STDIN') as copy:
+                        copy.write(django_db_setup[table])
 
 
 def login_with_second_factor(client, user):

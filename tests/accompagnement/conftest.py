@@ -39,7 +39,7 @@ def submitted(client, form_data, mailoutbox, django_capture_on_commit_callbacks)
 
 
 @pytest.fixture
-def demo_for_transactions(transactional_db):
+def demo_for_transactions(transactional_db, territories):
     """A request in a database that threads can see (committed)."""
     import uuid
 

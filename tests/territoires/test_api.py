@@ -100,18 +100,38 @@ def test_unknown_codes_are_a_french_json_404(client):
         assert response.json() == {"detail": "Ressource introuvable."}
 
 
-def test_page_size_is_capped_at_100(client):
-    response = client.get("/api/territoires/communes/", {"page_size": 5000})
-
-    assert len(response.json()["results"]) == 100
+def test_page_size_goes_up_to_100(client):
+    assert len(client.get("/api/territoires/communes/", {"page_size": 100}).json()["results"]) == 100
 
 
-@pytest.mark.parametrize("page", ["99999", "-1", "0", "abc"])
-def test_bad_page_number_is_a_400_with_a_french_message(client, page):
+@pytest.mark.parametrize("page_size", ["5000", "0", "-3", "abc", "١٠"])
+def test_a_page_size_outside_1_to_100_is_a_400_with_a_french_message(client, page_size):
+    response = client.get("/api/territoires/communes/", {"page_size": page_size})
+
+    assert response.status_code == 400
+    assert response.json()["errors"]["page_size"] == ["Le nombre de résultats par page est un entier de 1 à 100."]
+
+
+@pytest.mark.parametrize("page", ["-1", "0", "abc", "1.5"])
+def test_a_malformed_page_number_is_a_400_with_a_french_message(client, page):
     response = client.get("/api/territoires/communes/", {"page": page})
 
     assert response.status_code == 400
     assert response.json()["errors"]["page"] == ["Cette page n'existe pas."]
+
+
+def test_a_page_past_the_last_is_a_404(client):
+    response = client.get("/api/territoires/communes/", {"page": 99999})
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Cette page n'existe pas."}
+
+
+def test_an_api_address_that_matches_nothing_answers_json(client):
+    response = client.get("/api/services/un.point/")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Ressource introuvable."}
 
 
 def test_search_query_count_does_not_grow_with_rows(client, django_assert_num_queries):
