@@ -216,7 +216,8 @@ end
 
 
 def lua_list(values) -> str:
-    return "{" + ", ".join(json.dumps(value) for value in values) + "}"
+    # Percent-encoded, so that Lua reads plain ASCII strings.
+    return "{" + ", ".join(json.dumps(quote(value, safe="/?=&+%")) for value in values) + "}"
 
 
 def wrk(paths, *, duration: int, connections: int, words=(), prefix="") -> dict:
@@ -363,7 +364,7 @@ def main():
         try:
             metrics = {
                 name: browser_metrics(browser, spec["paths"][0] if spec["paths"] else spec["prefix"] + "mairie")
-                for name, spec in rows
+                for name, spec, _, _ in rows
             }
         finally:
             server.terminate()

@@ -19,7 +19,11 @@ from consultation.models import Enjeu
 from territoires.models import Departement
 
 # Parameters that are not filters: they never become tags and are dropped when a filter changes.
-NOT_FILTERS = {"page", "sort", "page_size", "format"}
+NOT_FILTERS = {"page", "sort", "page_size", "format", "thematiques"}
+# The thématiques facet shows the most used values first, this many unless the visitor asks for all
+# (``thematiques=toutes``): a long list of checkboxes is hard to scan and heavy on slow devices.
+THEMES_SHOWN = 8
+SHOW_ALL_THEMES = ("thematiques", "toutes")
 
 
 @dataclass
@@ -36,6 +40,7 @@ class Facet:
     label: str
     values: list[FacetValue] = field(default_factory=list)
     multiple: bool = True
+    hidden: int = 0  # values left out of a shortened list
 
 
 def _services_without(data: QueryDict, name: str, base_queryset, request):
@@ -69,8 +74,10 @@ def build_facets(data: QueryDict, base_queryset, request=None) -> list[Facet]:
         facets.append(facet)
 
     services = _services_without(data, "theme", base_queryset, request)
-    themes = Thematique.objects.annotate(n=Count("services", filter=Q(services__in=services))).order_by("name")
+    themes = Thematique.objects.annotate(n=Count("services", filter=Q(services__in=services))).order_by("-n", "name")
     add("theme", [(t.slug, t.name, t.n) for t in themes])
+    if data.get(SHOW_ALL_THEMES[0]) != SHOW_ALL_THEMES[1]:
+        _shorten(facets[-1], THEMES_SHOWN)
 
     services = _services_without(data, "enjeu", base_queryset, request)
     enjeux = Enjeu.objects.annotate(n=Count("services", filter=Q(services__in=services))).order_by("number")
@@ -92,6 +99,13 @@ def build_facets(data: QueryDict, base_queryset, request=None) -> list[Facet]:
     services = _services_without(data, "departement", base_queryset, request)
     add("departement", _departement_counts(services), False)
     return facets
+
+
+def _shorten(facet: Facet, shown: int) -> None:
+    """Keep the first ``shown`` values and every selected one."""
+    kept = [value for n, value in enumerate(facet.values) if n < shown or value.selected]
+    facet.hidden = len(facet.values) - len(kept)
+    facet.values = kept
 
 
 def _departement_counts(services) -> list[tuple[str, str, int]]:

@@ -18,6 +18,7 @@ import hashlib
 from django.conf import settings
 from django.core.cache import caches
 from django.db import DatabaseError, connection
+from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_response_headers
 
@@ -97,6 +98,14 @@ def _may_store(request, response):
     )
 
 
+def _frozen(response) -> HttpResponse:
+    """Bytes and headers only: an API response would otherwise carry its data into every copy."""
+    frozen = HttpResponse(response.content, status=response.status_code)
+    for header, value in response.items():
+        frozen[header] = value
+    return frozen
+
+
 class PublicPageCacheMiddleware:
     """Serve the public pages from ``caches["pages"]``; placed before the session middleware."""
 
@@ -127,6 +136,6 @@ class PublicPageCacheMiddleware:
         if _may_store(request, response):
             # Browsers and proxies revalidate every time: the copy kept here is the shared one.
             patch_response_headers(response, cache_timeout=0)
-            cache.set(key, response, self.seconds)
+            cache.set(key, _frozen(response), self.seconds)
             response["X-Page-Cache"] = "miss"
         return response

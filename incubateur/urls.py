@@ -27,6 +27,7 @@ urlpatterns = [
     ),
     path("plan-du-site/", site_page(template_name="incubateur/plan_du_site.html"), name="plan_du_site"),
     path("sante/", views.health, name="health"),
+    path("favicon.ico", views.favicon),
     path("services/", include("catalogue.urls")),
     path("services.csv", catalogue_views.service_csv, name="service_csv"),
     path("consultation/", include("consultation.urls")),

@@ -5,8 +5,9 @@ import sys
 
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils.csp import CSP
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csp import csp_override
@@ -45,6 +46,11 @@ api_docs = csp_override(
         "worker-src": [CSP.SELF, "blob:"],
     }
 )(TemplateView.as_view(template_name="incubateur/api_docs.html"))
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page declares: send them to the DSFR's (a long-cached file)."""
+    return HttpResponsePermanentRedirect(static("dsfr/dist/favicon/favicon.ico"))
 
 
 @never_cache

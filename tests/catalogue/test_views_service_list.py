@@ -141,3 +141,25 @@ def test_catalogue_query_count_does_not_grow_with_services(client, django_assert
         response = client.get("/services/", {"q": "service", "code": "open"})
 
     assert response.status_code == 200
+
+
+@pytest.mark.usefixtures("territories")
+def test_the_theme_facet_shows_the_most_used_first_and_the_rest_on_demand(client):
+    themes = [ThematiqueFactory(name=f"Thème {letter}", slug=f"theme-{letter}") for letter in "abcdefghij"]
+    for rank, theme in enumerate(themes):
+        for _ in range(10 - rank):  # "Thème a" is the most used, "Thème j" the least
+            ServiceFactory(themes=[theme])
+
+    html = client.get("/services/").content.decode()
+
+    assert "Thème a (10)" in html and "Thème h (3)" in html
+    assert "Thème i" not in html and "Thème j" not in html
+    assert "Afficher les 2 autres thématiques" in html
+
+    everything = client.get("/services/", {"thematiques": "toutes"}).content.decode()
+    assert "Thème j (1)" in everything
+    assert 'name="thematiques" value="toutes"' in everything  # kept when the form is sent again
+
+    chosen = client.get("/services/", {"theme": "theme-j"})
+    assert "Thème j (1)" in chosen.content.decode()  # a chosen value is never hidden
+    assert [tag.label for tag in chosen.context["active_filters"]] == ["Thématique : Thème j"]

@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from catalogue.models import Service
@@ -174,3 +175,10 @@ def test_a_form_posted_without_its_security_token_gets_a_french_403():
 
     assert response.status_code == 403
     assert "La page a expiré" in response.content.decode()
+
+
+def test_the_browsers_favicon_request_finds_the_dsfr_icon(client):
+    response = client.get("/favicon.ico")
+
+    assert (response.status_code, response["Location"]) == (301, "/static/dsfr/dist/favicon/favicon.ico")
+    assert finders.find("dsfr/dist/favicon/favicon.ico")
