@@ -39,20 +39,11 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench import catalogue as catalogue_bench  # noqa: E402
+from tests.browser.chromium import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
 
 LOAD_DATABASE = "portail_load"
 CONTRIBUTIONS, REQUESTS = 100_000, 20_000
 PORT = 8077
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 CONTRIBUTION_QUERIES = [
     "rendez-vous",
     "salle",

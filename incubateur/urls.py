@@ -8,12 +8,14 @@ from accompagnement.api import StatsView as AnsmStatsView
 from catalogue import views as catalogue_views
 from incubateur import views
 from incubateur.api_router import router
+from incubateur.staff_login import StaffAuthenticationForm
 
 site_page = views.SitePageView.as_view
 
 if settings.ADMIN_REQUIRE_2FA:
     # Every staff page then needs a session verified with a one-time password (django-otp).
     admin.site.__class__ = OTPAdminSite
+    admin.site.login_form = StaffAuthenticationForm
 admin.site.site_header = admin.site.site_title = "Administration du portail de l'Incubateur des territoires"
 
 urlpatterns = [

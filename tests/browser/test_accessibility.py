@@ -1,31 +1,15 @@
 """axe-core finds no WCAG 2.1 A/AA violation on any public page, normal or with form errors."""
 
-import uuid
-
 from django.test import override_settings
-from django.utils import timezone
 
-from accompagnement.models import DiagnosticRequest
 from catalogue.models import Service
 from consultation.models import Contribution, Enjeu
+from tests.accompagnement.factories import saved_request
 from tests.browser.audit import focus_is_visible, page_problems
 
 
 def _follow_up_path() -> str:
-    request = DiagnosticRequest(
-        commune_id="07128",
-        population=388,
-        first_name="Marie",
-        last_name="Durand",
-        role="secretaire",
-        email="secretariat@mairie-exemple.fr",
-        needs="Partager nos tableaux avec les élus sans les envoyer par courriel.",
-        consent_at=timezone.now(),
-        submission_key=uuid.uuid4(),
-    )
-    token = request.new_token()
-    request.save()
-    return f"/accompagnement/suivi/{token}/"
+    return f"/accompagnement/suivi/{saved_request()[1]}/"
 
 
 def _public_pages() -> dict[str, str]:

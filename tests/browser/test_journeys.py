@@ -2,17 +2,16 @@
 a commune that is too large, a form with mistakes, a staff member moving a request on."""
 
 import re
-import uuid
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import override_settings
-from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accompagnement.models import DiagnosticRequest, Status
 from catalogue.models import Service
+from tests.accompagnement.factories import saved_request
 
 FOLLOW_UP = re.compile(r"/accompagnement/suivi/[\w-]+/")
 
@@ -107,19 +106,7 @@ def test_a_form_with_mistakes_takes_the_reader_to_the_error_summary(page):
 
 @override_settings(ADMIN_REQUIRE_2FA=True)
 def test_staff_assign_and_move_a_request_and_the_requester_sees_it(page, browser, live_server):
-    request = DiagnosticRequest(
-        commune_id="07128",
-        population=388,
-        first_name="Marie",
-        last_name="Durand",
-        role="secretaire",
-        email="secretariat@mairie-exemple.fr",
-        needs="Partager nos tableaux avec les élus sans les envoyer par courriel.",
-        consent_at=timezone.now(),
-        submission_key=uuid.uuid4(),
-    )
-    token = request.new_token()
-    request.save()
+    request, token = saved_request()
     staff = get_user_model().objects.create_superuser("camille", "camille@anct.gouv.fr", "un-mot-de-passe-long-42")
     device = TOTPDevice.objects.create(user=staff, name="téléphone", confirmed=True)
 
@@ -129,7 +116,8 @@ def test_staff_assign_and_move_a_request_and_the_requester_sees_it(page, browser
     if page.locator("#id_otp_token").count():  # the second factor, required in production
         page.locator("#id_otp_token").fill(f"{totp(device.bin_key, device.step, device.t0, device.digits):06d}")
     page.locator("input[type=submit]").click()
-    page.wait_for_url("**/admin/")
+    page.wait_for_load_state()
+    assert page.url == f"{live_server.url}/admin/", page.locator(".errornote, .errorlist").all_inner_texts()
 
     page.goto("/admin/accompagnement/diagnosticrequest/")
     page.locator("#changelist-filter").get_by_role("link", name="nouvelle", exact=True).click()

@@ -5,23 +5,47 @@ the schema forbids are refused. Values the schema allows may still be refused wi
 unknown thématique or enjeu slug, a search of blanks; a schema cannot list what the database holds.
 """
 
+import json
+
 import pytest
 import schemathesis
+from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from incubateur.wsgi import application
 
-# Loading the schema asks the application for /api/schema/, which reads no table.
-schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
+def _schema():
+    """The document /api/schema/ serves, built in process: collection comes before the test settings
+    (allowed hosts), and building it reads no table. The cases then go through the WSGI application."""
+    document = SchemaGenerator().get_schema(request=None, public=True)
+    loaded = schemathesis.openapi.from_dict(json.loads(OpenApiJsonRenderer().render(document)))
+    loaded.app = application
+    return loaded
+
+
+class LateApplication:
+    """The WSGI application, built in the test: middleware reads settings (the tests' plain HTTP) when built."""
+
+    handler = None
+
+    def __call__(self, environ, start_response):
+        return self.handler(environ, start_response)
+
+
+application = LateApplication()
+schema = _schema()
 
 
 @pytest.fixture
-def demo(db, territories):
+def demo(db, territories, settings):
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost"]  # the host schemathesis sends
     call_command("load_demo", verbosity=0)
+    application.handler = WSGIHandler()
     # As Django's test client does: the test's transaction must outlive each request.
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)

@@ -2,15 +2,14 @@
 parameter never cause a 5xx, and a post either saves a whole request (or message) or nothing."""
 
 import operator
-import uuid
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
-from django.utils import timezone
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from accompagnement.models import DiagnosticRequest, Event
+from tests.accompagnement.factories import form_post, saved_request
 
 FUZZ = settings(
     max_examples=60,
@@ -103,24 +102,6 @@ def test_no_query_parameter_value_breaks_a_public_page(path):
     check()
 
 
-def valid_request(commune: str) -> dict:
-    return {
-        "commune": commune,
-        "epci": "",
-        "first_name": "Marie",
-        "last_name": "Durand",
-        "role": "secretaire",
-        "email": "secretariat@mairie-exemple.fr",
-        "phone": "04 75 00 00 00",
-        "themes": ["donnees"],
-        "services": ["grist"],
-        "needs": "Nous voulons partager nos tableaux avec les élus sans les envoyer par courriel.",
-        "consent": "on",
-        "submission_key": str(uuid.uuid4()),
-        "website": "",
-    }
-
-
 def assert_every_request_is_whole():
     assert not DiagnosticRequest.objects.filter(themes__isnull=True).exists()
     assert not DiagnosticRequest.objects.filter(events__isnull=True).exists()
@@ -137,7 +118,7 @@ def test_the_request_form_saves_a_whole_request_or_nothing(commune, changes):
     client = Client()
     before = DiagnosticRequest.objects.count()
 
-    response = client.post("/accompagnement/demande/", {**valid_request(commune), **changes})
+    response = client.post("/accompagnement/demande/", {**form_post(commune), **changes})
 
     assert response.status_code < 500, changes
     created = DiagnosticRequest.objects.count() - before
@@ -149,19 +130,7 @@ def test_the_request_form_saves_a_whole_request_or_nothing(commune, changes):
 
 @pytest.mark.usefixtures("demo")
 def test_a_follow_up_post_saves_one_whole_message_or_nothing():
-    request = DiagnosticRequest(
-        commune_id="07128",
-        population=388,
-        first_name="Marie",
-        last_name="Durand",
-        role="secretaire",
-        email="secretariat@mairie-exemple.fr",
-        needs="x" * 40,
-        consent_at=timezone.now(),
-        submission_key=uuid.uuid4(),
-    )
-    token = request.new_token()
-    request.save()
+    request, token = saved_request()
     client = Client()
     messages = Event.objects.filter(request=request, kind=Event.Kind.MESSAGE_FROM_REQUESTER)
 

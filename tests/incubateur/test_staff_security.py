@@ -3,7 +3,10 @@ from html import unescape
 import pytest
 from django.test import RequestFactory
 from django_otp.admin import OTPAdminSite
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from incubateur.staff_login import StaffAuthenticationForm
 from tests.conftest import login_with_second_factor
 from tests.incubateur.test_settings import PRODUCTION, manage
 
@@ -17,6 +20,13 @@ def test_production_admin_requires_a_second_factor():
     )
 
     assert completed.stdout.strip().endswith("OTPAdminSite"), completed.stderr
+    login_form = manage(
+        "shell",
+        "-c",
+        "import incubateur.urls; from django.contrib import admin; print(admin.site.login_form.__name__)",
+        **PRODUCTION,
+    )
+    assert login_form.stdout.strip().endswith("StaffAuthenticationForm"), login_form.stderr
 
 
 @pytest.mark.django_db
@@ -47,3 +57,53 @@ def test_staff_login_is_locked_after_repeated_failures(client, admin_user):
 
     assert response.status_code == 429
     assert "Connexion bloquée" in unescape(response.content.decode())
+
+
+def _login_form(user, **otp):
+    request = RequestFactory().post("/admin/login/")
+    request.session = {}
+    data = {"username": user.username, "password": "password", **otp}
+    return StaffAuthenticationForm(request, data=data)
+
+
+def _current_code(device):
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits):06d}"
+
+
+@pytest.mark.django_db
+def test_staff_with_one_authenticator_log_in_with_password_and_code_at_once(admin_user):
+    device = TOTPDevice.objects.create(user=admin_user, name="téléphone", confirmed=True)
+
+    form = _login_form(admin_user, otp_token=_current_code(device))
+
+    assert form.is_valid(), form.errors
+    assert form.get_user().otp_device == device
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("token", "message"),
+    [
+        ("", "Saisissez le code à usage unique affiché par votre application d'authentification."),
+        ("000000", "Code à usage unique incorrect ou expiré : saisissez le code affiché en ce moment."),
+    ],
+)
+def test_a_missing_or_wrong_code_is_refused_in_french(admin_user, token, message):
+    TOTPDevice.objects.create(user=admin_user, name="téléphone", confirmed=True)
+
+    form = _login_form(admin_user, otp_token=token)
+
+    assert not form.is_valid()
+    assert form.non_field_errors() == [message]
+
+
+@pytest.mark.django_db
+def test_staff_with_two_authenticators_choose_one(admin_user):
+    first = TOTPDevice.objects.create(user=admin_user, name="téléphone", confirmed=True)
+    TOTPDevice.objects.create(user=admin_user, name="tablette", confirmed=True)
+
+    assert _login_form(admin_user, otp_token=_current_code(first)).non_field_errors() == [
+        "Choisissez l'appareil qui a produit le code."
+    ]
+    chosen = _login_form(admin_user, otp_token=_current_code(first), otp_device=first.persistent_id)
+    assert chosen.is_valid(), chosen.errors
