@@ -7,17 +7,26 @@ from datetime import UTC, datetime
 
 # Standard LogRecord attributes; anything else given through ``extra=`` is added to the JSON object.
 _RESERVED = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+# Matches start at the beginning of a run of address characters only (the lookbehind): without it, a long
+# run with no "@" (a hostile query string) was scanned again from each of its characters, in n² time.
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?<!\d)(?:\+33\s?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)")
 # Follow-up tokens are secrets: never written to a log line.
 _FOLLOW_UP = re.compile(r"(/accompagnement/suivi/)[^/\s\"]+")
+
+
+# Longer texts (a request with a huge query string) are cut once masked: a log line stays readable.
+MAX_LOGGED_CHARS = 4_000
 
 
 def scrub(text: str) -> str:
     """Mask e-mail addresses, phone numbers and follow-up tokens in a log message."""
     text = _EMAIL.sub("[courriel masqué]", text)
     text = _PHONE.sub("[téléphone masqué]", text)
-    return _FOLLOW_UP.sub(r"\1[jeton masqué]", text)
+    text = _FOLLOW_UP.sub(r"\1[jeton masqué]", text)
+    if len(text) > MAX_LOGGED_CHARS:
+        text = f"{text[:MAX_LOGGED_CHARS]}… [{len(text) - MAX_LOGGED_CHARS} caractères coupés]"
+    return text
 
 
 class PersonalDataFilter(logging.Filter):

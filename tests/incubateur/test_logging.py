@@ -42,3 +42,20 @@ def test_extras_are_scrubbed_too():
 
     assert "abc123" not in line
     assert "[jeton masqué]" in json.loads(line)["request"]
+
+
+def test_a_huge_request_is_logged_masked_and_cut():
+    query = "q=" + "a" * 100_000 + "&email=marie.dupont@mairie.fr&" + "a." * 100_000
+    line = JsonFormatter().format(make_record("Bad Request", request=f"<WSGIRequest: GET '/services/?{query}'>"))
+
+    logged = json.loads(line)["request"]
+    assert "marie.dupont@mairie.fr" not in line
+    assert len(logged) < 4_100
+    assert logged.endswith("caractères coupés]")
+
+
+def test_an_address_after_a_long_run_of_letters_is_still_masked():
+    line = JsonFormatter().format(make_record("%s", "x" * 3_000 + " marie.dupont@mairie.fr"))
+
+    assert "marie.dupont@mairie.fr" not in line
+    assert "[courriel masqué]" in line
