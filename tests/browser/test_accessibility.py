@@ -35,6 +35,7 @@ def _public_pages() -> dict[str, str]:
         "accompagnement, non éligible": "/accompagnement/?territoire=Annecy",
         "formulaire de demande": "/accompagnement/demande/",
         "page de suivi": _follow_up_path(),
+        "documentation de l'API": "/api/docs/",
         "page introuvable": "/services/ce-service-n-existe-pas/",
     }
 
@@ -44,6 +45,8 @@ def test_every_public_page_passes_axe_and_the_basics(page, demo_data):
     for name, path in _public_pages().items():
         response = page.goto(path)
         assert response.status == (404 if name == "page introuvable" else 200), path
+        if path == "/api/docs/":
+            page.locator("#redoc h2").first.wait_for()  # the documentation drawn by Redoc is audited too
         if found := page_problems(page):
             problems[f"{name} ({path})"] = found
         titles.setdefault(page.title(), []).append(name)
