@@ -65,6 +65,8 @@ NEW_QUERY_WORDS = catalogue_bench.WORDS + ["outil", "commune", "agents", "élus"
 
 def fill():
     """The catalogue volume of bench/catalogue.py, then contributions and requests."""
+    from django.utils import timezone
+
     from accompagnement.models import DiagnosticRequest, RefusalReason, Status, hash_token
     from consultation.models import Contribution, Enjeu
     from territoires.models import Commune, Departement
@@ -101,6 +103,7 @@ def fill():
         # One open request per commune at most (the portal's rule): closed ones may repeat a commune.
         communes = list(Commune.objects.filter(population__lt=3500).values_list("code_insee", "population")[:missing])
         closed = [Status.CLOSED, Status.DECLINED, Status.WITHDRAWN]
+        now = timezone.now()
         requests = []
         for n in range(missing):
             code, population = communes[n % len(communes)]
@@ -114,17 +117,13 @@ def fill():
                     role="maire",
                     email=f"mairie-{n}@exemple.invalid",
                     needs="Des besoins décrits par la collectivité, pour le banc d'essai de charge.",
+                    consent_at=now,
                     status=status,
                     refusal_reason=RefusalReason.NO_ANSWER if status == Status.DECLINED else "",
                     submission_key=uuid.uuid4(),
                     token_hash=hash_token(uuid.uuid4().hex),
                 )
             )
-        from django.utils import timezone
-
-        now = timezone.now()
-        for request in requests:
-            request.consent_at = now
         DiagnosticRequest.objects.bulk_create(requests, batch_size=5000)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")

@@ -19,11 +19,11 @@ from consultation.models import Enjeu
 from territoires.models import Departement
 
 # Parameters that are not filters: they never become tags and are dropped when a filter changes.
-NOT_FILTERS = {"page", "sort", "page_size", "format", "thematiques"}
 # The thématiques facet shows the most used values first, this many unless the visitor asks for all
 # (``thematiques=toutes``): a long list of checkboxes is hard to scan and heavy on slow devices.
 THEMES_SHOWN = 8
-SHOW_ALL_THEMES = ("thematiques", "toutes")
+ALL_THEMES_PARAMETER, ALL_THEMES_VALUE = "thematiques", "toutes"
+NOT_FILTERS = {"page", "sort", "page_size", "format", ALL_THEMES_PARAMETER}
 
 
 @dataclass
@@ -76,7 +76,7 @@ def build_facets(data: QueryDict, base_queryset, request=None) -> list[Facet]:
     services = _services_without(data, "theme", base_queryset, request)
     themes = Thematique.objects.annotate(n=Count("services", filter=Q(services__in=services))).order_by("-n", "name")
     add("theme", [(t.slug, t.name, t.n) for t in themes])
-    if data.get(SHOW_ALL_THEMES[0]) != SHOW_ALL_THEMES[1]:
+    if data.get(ALL_THEMES_PARAMETER) != ALL_THEMES_VALUE:
         _shorten(facets[-1], THEMES_SHOWN)
 
     services = _services_without(data, "enjeu", base_queryset, request)

@@ -20,6 +20,13 @@ ERROR_SCHEMA = {
 }
 
 
+def _whole_number(value: str, maximum: int | None = None) -> int | None:
+    """``value`` as an integer from 1 (to ``maximum``), or None when it is anything else."""
+    if not (value.isascii() and value.isdigit()) or int(value) < 1:
+        return None
+    return int(value) if maximum is None or int(value) <= maximum else None
+
+
 class PageNumberPagination(pagination.PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
@@ -31,10 +38,10 @@ class PageNumberPagination(pagination.PageNumberPagination):
         # A malformed page size is refused (400) rather than silently replaced by the default.
         if self.page_size_query_param not in request.query_params:
             return self.page_size
-        value = request.query_params[self.page_size_query_param]
-        if not (value.isascii() and value.isdigit() and 1 <= int(value) <= self.max_page_size):
+        size = _whole_number(request.query_params[self.page_size_query_param], self.max_page_size)
+        if size is None:
             raise ValidationError({self.page_size_query_param: [self.invalid_page_size_message]})
-        return int(value)
+        return size
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
@@ -46,8 +53,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         # A malformed page number is a bad parameter (400); a page past the last one does not exist (404).
-        value = request.query_params.get(self.page_query_param, "1")
-        if not (value.isascii() and value.isdigit() and int(value) >= 1):
+        if _whole_number(request.query_params.get(self.page_query_param, "1")) is None:
             raise ValidationError({self.page_query_param: [self.invalid_page_message]})
         try:
             return super().paginate_queryset(queryset, request, view)

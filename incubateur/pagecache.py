@@ -20,7 +20,7 @@ from django.core.cache import caches
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
-from django.utils.cache import patch_response_headers
+from django.utils.cache import patch_response_headers, set_response_etag
 
 GENERATION_TABLE = "incubateur_public_generation"
 GENERATION_SEQUENCE = "incubateur_public_generation_seq"
@@ -65,6 +65,17 @@ CACHED_ROUTES = frozenset(
 NOT_CACHEABLE = ("private", "no-cache", "no-store")
 
 
+def public_tables(apps) -> list[str]:
+    """The tables whose writes change the generation (``apps``: an app registry, historical or not)."""
+    return sorted(
+        {
+            model._meta.db_table
+            for label in PUBLIC_APPS
+            for model in apps.get_app_config(label).get_models(include_auto_created=True)
+        }
+    )
+
+
 def current_generation():
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT value FROM {GENERATION_TABLE} WHERE id = 1")  # noqa: S608 (constant)
@@ -81,8 +92,7 @@ def _route(request):
 def _cache_key(request, generation):
     # The API answers JSON or its browsable HTML depending on Accept; pages are HTML whatever it says.
     accept = request.headers.get("Accept", "") if request.path_info.startswith("/api/") else ""
-    gzip = "gzip" in request.headers.get("Accept-Encoding", "")
-    variant = hashlib.blake2b(f"{request.get_full_path()}|{accept}|{gzip}".encode(), digest_size=16).hexdigest()
+    variant = hashlib.blake2b(f"{request.get_full_path()}|{accept}".encode(), digest_size=16).hexdigest()
     return f"page:{generation}:{variant}"
 
 
@@ -136,6 +146,7 @@ class PublicPageCacheMiddleware:
         if _may_store(request, response):
             # Browsers and proxies revalidate every time: the copy kept here is the shared one.
             patch_response_headers(response, cache_timeout=0)
+            set_response_etag(response)  # once, not on every hit (ConditionalGetMiddleware keeps it)
             cache.set(key, _frozen(response), self.seconds)
             response["X-Page-Cache"] = "miss"
         return response

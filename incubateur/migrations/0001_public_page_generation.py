@@ -11,19 +11,9 @@ from incubateur.pagecache import (
     GENERATION_FUNCTION,
     GENERATION_SEQUENCE,
     GENERATION_TABLE,
-    PUBLIC_APPS,
     TRIGGER_NAME,
+    public_tables,
 )
-
-
-def public_tables(apps):
-    return sorted(
-        {
-            model._meta.db_table
-            for label in PUBLIC_APPS
-            for model in apps.get_app_config(label).get_models(include_auto_created=True)
-        }
-    )
 
 
 def create_triggers(apps, schema_editor):
