@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accompagnement import workflow
 from accompagnement.models import DiagnosticRequest, Event, RefusalReason, Status
-from incubateur.opendata import csv_response
+from core.opendata import csv_response
 from territoires.admin import ReadOnlyAdmin
 
 EDITABLE_FIELDS = ["assignee", "diagnostic_date", "diagnostic_summary", "recommended_services"]

@@ -11,7 +11,7 @@ from catalogue.opendata import CSV_COLUMNS, csv_rows
 from catalogue.publiccode import dump, to_publiccode
 from catalogue.usage import deployments_by_departement
 from consultation.models import Enjeu
-from incubateur.opendata import csv_response
+from core.opendata import csv_response
 from territoires.models import Commune
 
 # Twelve cards a page: the page stays light (under 600 DOM nodes with every facet) on slow devices.

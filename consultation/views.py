@@ -10,7 +10,7 @@ from consultation.filters import SORT_CHOICES, ContributionFilterSet
 from consultation.models import Comment, Contribution, Enjeu, Investigation, ReportedFigure
 from consultation.opendata import CSV_COLUMNS, contribution_record
 from consultation.threads import threaded
-from incubateur.opendata import csv_response
+from core.opendata import csv_response
 
 PAGE_SIZE = 20
 

@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "core",
     "incubateur",
     "territoires",
     "consultation",
@@ -134,7 +135,7 @@ MIDDLEWARE = [
     # ETag on every page and 304 to a browser that has it (cached pages included).
     "django.middleware.http.ConditionalGetMiddleware",
     # Public pages from the cache, before any session, CSRF or authentication work.
-    "incubateur.pagecache.PublicPageCacheMiddleware",
+    "core.pagecache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -226,7 +227,7 @@ WHITENOISE_USE_FINDERS = DEVELOPMENT
 
 # ---------------------------------------------------------------- caches
 
-# Each worker keeps its own copies of the public pages (incubateur/pagecache.py): a page is keyed by
+# Each worker keeps its own copies of the public pages (core/pagecache.py): a page is keyed by
 # the content generation that PostgreSQL triggers change on every write, so copies never go stale and
 # no shared cache server is needed. PAGE_CACHE_SECONDS=0 turns the page cache off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
@@ -291,10 +292,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "json": {"()": "incubateur.logging.JsonFormatter"},
+        "json": {"()": "core.logging.JsonFormatter"},
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
-    "filters": {"no_personal_data": {"()": "incubateur.logging.PersonalDataFilter"}},
+    "filters": {"no_personal_data": {"()": "core.logging.PersonalDataFilter"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
@@ -327,10 +328,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_AUTHENTICATION_CLASSES": [],
-    "DEFAULT_PAGINATION_CLASS": "incubateur.api.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.PageNumberPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "incubateur.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
     "UNAUTHENTICATED_USER": None,
     "PAGE_SIZE": 20,
 }
@@ -342,7 +343,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "incubateur.api.document_errors",
+        "core.api.document_errors",
     ],
 }
 

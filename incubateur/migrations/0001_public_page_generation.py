@@ -1,4 +1,4 @@
-"""The content generation that keys the public page cache (see incubateur/pagecache.py).
+"""The content generation that keys the public page cache (see core/pagecache.py).
 
 Every table of the public apps gets a statement-level trigger that sets the generation to the next
 value of a sequence: the new value is visible to other connections when the write commits, and never
@@ -7,7 +7,7 @@ reused after a rollback.
 
 from django.db import migrations
 
-from incubateur.pagecache import (
+from core.pagecache import (
     GENERATION_FUNCTION,
     GENERATION_SEQUENCE,
     GENERATION_TABLE,

@@ -1,7 +1,7 @@
 import json
 import logging
 
-from incubateur.logging import JsonFormatter, PersonalDataFilter
+from core.logging import JsonFormatter, PersonalDataFilter
 
 
 def make_record(message, *args, **extra):

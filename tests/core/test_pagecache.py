@@ -6,7 +6,7 @@ from django.db import connection
 from django.test import Client
 
 from catalogue.models import Service
-from incubateur.pagecache import TRIGGER_NAME, public_tables
+from core.pagecache import TRIGGER_NAME, public_tables
 from tests.catalogue.factories import ServiceFactory
 
 pytestmark = pytest.mark.usefixtures("territories")

@@ -1,6 +1,6 @@
 """CSV downloads shared by every app: streamed, and safe to open in a spreadsheet.
 
-Like ``incubateur.api``, a helper the apps use; it imports none of them.
+Like ``core.api``, a helper the apps use; it imports none of them.
 """
 
 import csv
