@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accompagnement import workflow
 from accompagnement.eligibility import POPULATION_SOURCE, check_commune, check_epci
@@ -32,7 +32,7 @@ def _limited(request, scope: str) -> bool:
     return is_limited(request, scope=scope, limit=settings.ANSM_POSTS_PER_HOUR, window=timedelta(hours=1))
 
 
-@require_GET
+@require_safe
 def ansm(request):
     """What the ANSM is, and an eligibility check by commune or EPCI name, postal code or code."""
     form = EligibilityForm(request.GET or None)
@@ -78,7 +78,7 @@ def _initial(request) -> dict:
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def request_form(request):
     existing = None
     if request.method == "POST":
@@ -129,7 +129,7 @@ def _signed_request(value: str, max_age: int = 3600):
 
 
 @never_cache
-@require_GET
+@require_safe
 def confirmation(request):
     signed = request.GET.get("demande", "")
     diagnostic_request = _signed_request(signed) if signed else None
@@ -164,7 +164,7 @@ def _by_token(token: str) -> DiagnosticRequest:
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def follow_up(request, token):
     """The requester's private page: status, public timeline, messages, withdrawal."""
     diagnostic_request = _by_token(token)

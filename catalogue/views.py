@@ -2,7 +2,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from catalogue.facets import NOT_FILTERS, active_filters, build_facets
 from catalogue.filters import SORT_CHOICES, ServiceFilterSet
@@ -28,7 +28,7 @@ def _list_queryset():
     )
 
 
-@require_GET
+@require_safe
 def service_list(request):
     """The catalogue: search, filters with counts, removable tags, sort and pagination, all in the URL."""
     filterset = ServiceFilterSet(request.GET, queryset=_list_queryset(), request=request)
@@ -60,7 +60,7 @@ def _visitor_commune(text: str):
     return Commune.objects.search(text).select_related("departement").first()
 
 
-@require_GET
+@require_safe
 def service_detail(request, slug):
     enjeux = Enjeu.objects.annotate(contributions_count=Count("contributions")).order_by("number")
     service = get_object_or_404(
@@ -77,7 +77,7 @@ def service_detail(request, slug):
     )
 
 
-@require_GET
+@require_safe
 def service_csv(request):
     """Open data: every public field of the services the filters keep, as CSV."""
     filterset = ServiceFilterSet(request.GET, queryset=_list_queryset().prefetch_related("enjeux"))
@@ -86,7 +86,7 @@ def service_csv(request):
     return csv_response(CSV_COLUMNS, csv_rows(services), filename="services.csv")
 
 
-@require_GET
+@require_safe
 def service_publiccode(request, slug):
     deployments = Deployment.objects.select_related("commune", "epci", "departement")
     service = get_object_or_404(

@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from consultation.filters import SORT_CHOICES, ContributionFilterSet
 from consultation.models import Comment, Contribution, Enjeu, Investigation, ReportedFigure
@@ -19,7 +19,7 @@ def _contributions():
     return Contribution.objects.visible().defer("search_vector", "raw").select_related("enjeu", "departement")
 
 
-@require_GET
+@require_safe
 def consultation_home(request):
     """The story in figures: what the programme published, and what this archive holds."""
     enjeux = Enjeu.objects.annotate(
@@ -41,7 +41,7 @@ def consultation_home(request):
     return render(request, "consultation/consultation_home.html", context)
 
 
-@require_GET
+@require_safe
 def enjeu_detail(request, slug):
     """Need → enjeu → project → service, on one page."""
     enjeu = get_object_or_404(Enjeu, slug=slug)
@@ -57,7 +57,7 @@ def enjeu_detail(request, slug):
     return render(request, "consultation/enjeu_detail.html", context)
 
 
-@require_GET
+@require_safe
 def contribution_list(request):
     filterset = ContributionFilterSet(request.GET, queryset=_contributions())
     valid = filterset.is_valid()
@@ -76,7 +76,7 @@ def contribution_list(request):
     return render(request, "consultation/contribution_list.html", context, status=200 if valid else 400)
 
 
-@require_GET
+@require_safe
 def contribution_detail(request, pk):
     contribution = get_object_or_404(
         _contributions().prefetch_related(
@@ -93,7 +93,7 @@ def contribution_detail(request, pk):
     return render(request, "consultation/contribution_detail.html", context)
 
 
-@require_GET
+@require_safe
 def investigation_list(request):
     return render(request, "consultation/investigation_list.html", {"investigations": Investigation.objects.all()})
 
@@ -103,7 +103,7 @@ def _filtered(request):
     return filterset.qs if filterset.is_valid() else Contribution.objects.none()
 
 
-@require_GET
+@require_safe
 def contribution_csv(request):
     """Open data: the contributions the filters keep, as CSV."""
 
@@ -111,7 +111,7 @@ def contribution_csv(request):
     return csv_response(CSV_COLUMNS, rows, filename="contributions.csv")
 
 
-@require_GET
+@require_safe
 def contribution_json(request):
     """Open data: the contributions the filters keep, as a JSON array."""
     records = [contribution_record(contribution) for contribution in _filtered(request)]
