@@ -117,7 +117,7 @@ def request_form(request):
         # One key per displayed form: posting it twice (double click, back and resend) makes one request.
         "submission_key": form["submission_key"].value() or uuid.uuid4(),
     }
-    status = 200 if request.method == "GET" or existing else 400
+    status = 200 if request.method != "POST" or existing else 400
     return render(request, "accompagnement/request_form.html", context, status=status)
 
 

@@ -69,12 +69,15 @@ def service_detail(request, slug):
         .prefetch_related("themes", Prefetch("enjeux", queryset=enjeux)),
         slug=slug,
     )
-    visitor = _visitor_commune(request.GET.get("commune", ""))
-    return render(
-        request,
-        "catalogue/service_detail.html",
-        {"service": service, "usage": deployments_by_departement(service, near=visitor), "visitor_commune": visitor},
-    )
+    commune_query = request.GET.get("commune", "")
+    visitor = _visitor_commune(commune_query)
+    context = {
+        "service": service,
+        "usage": deployments_by_departement(service, near=visitor),
+        "visitor_commune": visitor,
+        "commune_query": commune_query,
+    }
+    return render(request, "catalogue/service_detail.html", context)
 
 
 @require_safe

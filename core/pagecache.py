@@ -8,14 +8,15 @@ nothing, so a cached page never outlives the data it shows, in any worker of any
 generation is one primary-key lookup; a page served from the cache runs no other query and skips the
 session, CSRF, authentication and view layers.
 
-Only named routes are cached (``CACHED_ROUTES``), only for visitors without a session cookie (staff
-always see fresh pages), and only responses that are plain 200s: no cookie set, no session or CSRF
+Only named routes are cached (``CACHED_ROUTES``), only for visitors without a session or message cookie
+(staff always see fresh pages), and only responses that are plain 200s: no cookie set, no session or CSRF
 token used, not streamed, not marked private.
 """
 
 import hashlib
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
@@ -90,9 +91,15 @@ def _route(request):
 
 
 def _cache_key(request, generation):
-    # The API answers JSON or its browsable HTML depending on Accept; pages are HTML whatever it says.
+    """Everything the response depends on: scheme and host (the API builds absolute links from them), path and
+    query, and for the API the Accept header (JSON or its browsable HTML; pages are HTML whatever it says).
+
+    Without the scheme and host, one request with a forged ``Host`` or ``X-Forwarded-Proto`` put its links in
+    the copy that every later visitor received.
+    """
     accept = request.headers.get("Accept", "") if request.path_info.startswith("/api/") else ""
-    variant = hashlib.blake2b(f"{request.get_full_path()}|{accept}".encode(), digest_size=16).hexdigest()
+    origin = f"{request.scheme}://{request.get_host()}"
+    variant = hashlib.blake2b(f"{origin}|{request.get_full_path()}|{accept}".encode(), digest_size=16).hexdigest()
     return f"page:{generation}:{variant}"
 
 
@@ -128,6 +135,8 @@ class PublicPageCacheMiddleware:
             not self.seconds
             or request.method not in ("GET", "HEAD")
             or settings.SESSION_COOKIE_NAME in request.COOKIES
+            # A message waiting in its cookie is shown (and the cookie cleared) by the next page built.
+            or CookieStorage.cookie_name in request.COOKIES
             or _route(request) not in CACHED_ROUTES
         ):
             return self.get_response(request)

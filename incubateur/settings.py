@@ -9,46 +9,11 @@ import os
 from pathlib import Path
 
 import dj_database_url
-import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-# ---------------------------------------------------------------- environment helpers
-
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
-
-
-def env_bool(name: str, default: bool) -> bool:
-    """Read a boolean; anything but a clear yes/no is a configuration error."""
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    value = raw.strip().lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}.")
-
-
-def env_int(name: str, default: int) -> int:
-    """Read a non-negative integer."""
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    if not raw.isdigit():
-        raise ImproperlyConfigured(f"{name} must be a non-negative integer, not {raw!r}.")
-    return int(raw)
-
-
-def env_list(name: str, default: list[str]) -> list[str]:
-    """Read a comma-separated list."""
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    return [item.strip() for item in raw.split(",") if item.strip()]
-
+from incubateur.environment import env_bool, env_int, env_list
+from incubateur.mailers import mailers
 
 # ---------------------------------------------------------------- paths
 
@@ -131,6 +96,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Before anything reads the request: a NUL character never reaches a view or PostgreSQL.
+    "core.middleware.RefuseNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag on every page and 304 to a browser that has it (cached pages included).
     "django.middleware.http.ConditionalGetMiddleware",
@@ -242,35 +209,11 @@ CACHES = {
 
 # ---------------------------------------------------------------- e-mail
 
-# EMAIL_URL (smtp://user:password@host:587/?tls=True, console://) or the usual EMAIL_* variables.
-if os.environ.get("EMAIL_URL"):
-    _email = dj_email_url.parse(os.environ["EMAIL_URL"])
-else:
-    _email = {
-        "EMAIL_BACKEND": os.environ.get(
-            "EMAIL_BACKEND",
-            "django.core.mail.backends.console.EmailBackend"
-            if DEVELOPMENT
-            else "django.core.mail.backends.smtp.EmailBackend",
-        ),
-        "EMAIL_HOST": os.environ.get("EMAIL_HOST", "localhost"),
-        "EMAIL_PORT": env_int("EMAIL_PORT", 25),
-        "EMAIL_HOST_USER": os.environ.get("EMAIL_HOST_USER", ""),
-        "EMAIL_HOST_PASSWORD": os.environ.get("EMAIL_HOST_PASSWORD", ""),
-        "EMAIL_USE_TLS": env_bool("EMAIL_USE_TLS", False),
-        "EMAIL_USE_SSL": env_bool("EMAIL_USE_SSL", False),
-    }
-MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"]}}
-if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
-    MAILERS["default"]["OPTIONS"] = {
-        "host": _email["EMAIL_HOST"],
-        "port": _email["EMAIL_PORT"],
-        "username": _email["EMAIL_HOST_USER"],
-        "password": _email["EMAIL_HOST_PASSWORD"],
-        "use_tls": _email["EMAIL_USE_TLS"],
-        "use_ssl": _email["EMAIL_USE_SSL"],
-        "timeout": 10,
-    }
+# EMAIL_URL (smtp://user:password@host:587/?tls=True, file:///folder, console://) or the usual EMAIL_*
+# variables (EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS,
+# EMAIL_USE_SSL, EMAIL_TIMEOUT, EMAIL_SSL_KEYFILE, EMAIL_SSL_CERTFILE, EMAIL_FILE_PATH), each passed on to
+# the backend (incubateur/mailers.py).
+MAILERS = mailers(os.environ, development=DEVELOPMENT)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Incubateur des territoires <ne-pas-repondre@anct.gouv.fr>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 STAFF_NOTIFICATION_EMAIL = os.environ.get("STAFF_NOTIFICATION_EMAIL", "contactincubateur@anct.gouv.fr")

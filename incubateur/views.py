@@ -66,7 +66,13 @@ def health(request):
     return JsonResponse({"status": "ok"})
 
 
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
 def bad_request(request, exception=None):
+    if _is_api(request):
+        return JsonResponse({"detail": "Requête invalide."}, status=400)
     return render(request, "400.html", status=400)
 
 
@@ -80,14 +86,14 @@ def csrf_failure(request, reason=""):
 
 
 def page_not_found(request, exception=None):
-    if request.path.startswith("/api/"):
+    if _is_api(request):
         return JsonResponse({"detail": "Ressource introuvable."}, status=404)
     return render(request, "404.html", status=404)
 
 
 def server_error(request):
     """A French error page; an unreachable database is a temporary outage (503), not a bug (500)."""
-    api = request.path.startswith("/api/")
+    api = _is_api(request)
     # A database that does not answer (connection refused, lost, timed out); not a query bug.
     if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
         if api:

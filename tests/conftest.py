@@ -8,6 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from territoires.importer import import_territories
 from territoires.models import Commune, Departement, Epci, Region
+from tests.production import database_url, production_environment
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -80,3 +81,9 @@ def admin_client(client, admin_user):
     """pytest-django's admin client, with the second factor the admin requires in production."""
     login_with_second_factor(client, admin_user)
     return client
+
+
+@pytest.fixture
+def production(db):
+    """Production variables on the test run's own database (whatever server `make test` or CI started)."""
+    return production_environment(database_url(connection.settings_dict))

@@ -117,3 +117,39 @@ def test_the_api_keeps_json_and_its_html_view_apart(visitor):
     html = visitor.get("/api/services/", headers={"Accept": "text/html"})
 
     assert html["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        {"HTTP_HOST": "127.0.0.1:6666"},
+        {"HTTP_X_FORWARDED_PROTO": "https"},
+        {"HTTP_HOST": "localhost", "HTTP_X_FORWARDED_PROTO": "https"},
+    ],
+)
+def test_a_forged_host_or_scheme_never_reaches_the_next_visitor(visitor, forged):
+    ServiceFactory(name="Registre des arrêtés")
+    attacker = visitor.get("/api/services/", headers={"Accept": "application/json"}, **forged)
+    assert attacker.status_code == 200
+    assert attacker["X-Page-Cache"] == "miss"
+
+    honest = Client().get("/api/services/", headers={"Accept": "application/json"})
+
+    assert honest["X-Page-Cache"] == "miss"
+    assert honest.json()["results"][0]["url"].startswith("http://testserver/api/services/")
+    assert "6666" not in honest.content.decode() and "https://" not in honest.content.decode()
+    assert Client().get("/api/services/", headers={"Accept": "application/json"})["X-Page-Cache"] == "hit"
+
+
+def test_a_host_outside_allowed_hosts_is_refused_before_the_cache(visitor):
+    response = visitor.get("/services/", HTTP_HOST="attaquant.example")
+
+    assert response.status_code == 400
+    assert "X-Page-Cache" not in response
+
+
+def test_a_visitor_with_a_pending_message_gets_a_fresh_page(visitor):
+    visitor.get("/services/")
+    visitor.cookies["messages"] = "quelque-chose"
+
+    assert "X-Page-Cache" not in visitor.get("/services/")

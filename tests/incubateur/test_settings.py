@@ -1,42 +1,23 @@
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from incubateur.settings import env_bool, env_int
-
-ROOT = Path(__file__).resolve().parents[2]
-PRODUCTION = {
-    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/portail",
-    "SECRET_KEY": "a-long-and-random-production-secret-key-0123456789-abcdefghij",
-    "ALLOWED_HOSTS": "incubateur.anct.gouv.fr",
-}
+from incubateur.environment import env_bool, env_int
+from tests.production import manage
 
 
-def manage(*args, **env):
-    base = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "SECRET_KEY", "DEBUG"}}
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env={**base, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+def test_production_refuses_to_start_without_secret_key(production):
+    del production["SECRET_KEY"]
 
-
-def test_production_refuses_to_start_without_secret_key():
-    completed = manage("check", DATABASE_URL=PRODUCTION["DATABASE_URL"])
+    completed = manage("check", env=production)
 
     assert completed.returncode != 0
     assert "SECRET_KEY must be set" in completed.stderr
 
 
-def test_check_deploy_is_clean_with_production_settings():
-    completed = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+def test_check_deploy_is_clean_with_production_settings(production):
+    completed = manage("check", "--deploy", "--fail-level", "WARNING", env=production)
 
     assert completed.returncode == 0, completed.stderr
     assert "System check identified no issues" in completed.stdout

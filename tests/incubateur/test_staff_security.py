@@ -8,15 +8,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from incubateur.staff_login import StaffAuthenticationForm
 from tests.conftest import login_with_second_factor
-from tests.incubateur.test_settings import PRODUCTION, manage
+from tests.production import manage
 
 
-def test_production_admin_requires_a_second_factor():
+def test_production_admin_requires_a_second_factor(production):
     completed = manage(
         "shell",
         "-c",
         "import incubateur.urls; from django.contrib import admin; print(admin.site.__class__.__name__)",
-        **PRODUCTION,
+        env=production,
     )
 
     assert completed.stdout.strip().endswith("OTPAdminSite"), completed.stderr
@@ -24,7 +24,7 @@ def test_production_admin_requires_a_second_factor():
         "shell",
         "-c",
         "import incubateur.urls; from django.contrib import admin; print(admin.site.login_form.__name__)",
-        **PRODUCTION,
+        env=production,
     )
     assert login_form.stdout.strip().endswith("StaffAuthenticationForm"), login_form.stderr
 
