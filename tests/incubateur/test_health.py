@@ -8,8 +8,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
+CSV_DOWNLOADS = ["/services.csv", "/consultation/contributions.csv"]
+PATHS = ["/sante/", "/", "/services/", "/api/territoires/communes/?q=paris", *CSV_DOWNLOADS]
 # Runs in a separate process whose database is unreachable: a closed port on this machine.
-PROBE = """
+PROBE = f"PATHS = {PATHS!r}\n" + """
 import django, json
 django.setup()
 from django.test import Client, override_settings
@@ -17,9 +19,10 @@ client = Client(raise_request_exception=False)
 result = {}
 plain_static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 with override_settings(STORAGES={"staticfiles": plain_static}):
-    for path in ["/sante/", "/", "/services/", "/api/territoires/communes/?q=paris"]:
+    for path in PATHS:
         response = client.get(path)
-        result[path] = [response.status_code, response.content.decode()]
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        result[path] = [response.status_code, body.decode()]
 print(json.dumps(result))
 """
 
@@ -72,3 +75,11 @@ def test_api_answers_a_french_json_503_when_the_database_is_unreachable(pages_wi
 
     assert status == 503
     assert json.loads(body) == {"detail": "Service momentanément indisponible, réessayez dans une minute."}
+
+
+@pytest.mark.parametrize("path", CSV_DOWNLOADS)
+def test_open_data_downloads_answer_503_rather_than_an_empty_file(pages_without_database, path):
+    status, body = pages_without_database[path]
+
+    assert status == 503
+    assert "Service momentanément indisponible" in body
