@@ -7,8 +7,12 @@ database task worker. Tests point those processes at a database of the test run'
 """
 
 import os
+import socket
+import ssl
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
@@ -45,3 +49,116 @@ def manage(*args: str, env: dict, timeout: int = 300) -> subprocess.CompletedPro
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
     )
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1, so that gunicorn serves HTTPS as the platform's edge does."""
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+    return cert, key
+
+
+class DeployedSite:
+    """The portal deployed from nothing on a database of its own: the platform's release steps (migrate,
+    territories, demo data, collectstatic), then gunicorn with two workers over HTTPS and the task worker."""
+
+    def __init__(self, *, admin_settings: dict, database: str, folder: Path):
+        self.admin_settings, self.database_name, self.folder = admin_settings, database, folder
+        self.port = free_port()
+        self.url = f"https://127.0.0.1:{self.port}"
+        self.mail_dir = folder / "courriels"
+        self.processes: list[subprocess.Popen] = []
+        self.env = production_environment(
+            database_url(admin_settings, database),
+            ALLOWED_HOSTS="127.0.0.1",
+            SITE_URL=self.url,
+            # gunicorn terminates TLS itself here: nothing sits in front to add X-Forwarded-* headers.
+            BEHIND_PROXY="false",
+            EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+            EMAIL_FILE_PATH=str(self.mail_dir),
+        )
+
+    def _admin(self, statement: str) -> None:
+        import psycopg
+
+        params = {
+            "host": self.admin_settings.get("HOST") or None,
+            "port": self.admin_settings.get("PORT") or None,
+            "user": self.admin_settings.get("USER") or None,
+            "password": self.admin_settings.get("PASSWORD") or None,
+        }
+        with psycopg.connect(dbname="postgres", autocommit=True, **{k: v for k, v in params.items() if v}) as conn:
+            conn.execute(statement)
+
+    def release(self) -> None:
+        self._admin(f'DROP DATABASE IF EXISTS "{self.database_name}" WITH (FORCE)')
+        self._admin(f'CREATE DATABASE "{self.database_name}"')
+        for step in (["migrate", "--no-input"], ["import_territoires"], ["load_demo"],
+                     ["collectstatic", "--no-input", "--clear"]):  # fmt: skip
+            completed = manage(*step, env=self.env, timeout=600)
+            if completed.returncode != 0:
+                raise RuntimeError(f"manage.py {' '.join(step)} failed:\n{completed.stderr[-3000:]}")
+
+    def start(self) -> None:
+        cert, key = self_signed_certificate(self.folder)
+        gunicorn = Path(sys.executable).parent / "gunicorn"
+        self.logs = logs = (self.folder / "web.log").open("w"), (self.folder / "worker.log").open("w")
+        self.processes = [
+            subprocess.Popen(
+                [str(gunicorn), "incubateur.wsgi", "--bind", f"127.0.0.1:{self.port}", "--workers", "2",
+                 "--certfile", str(cert), "--keyfile", str(key), "--timeout", "30"],
+                cwd=ROOT, env=self.env, stdout=logs[0], stderr=subprocess.STDOUT,
+            ),
+            subprocess.Popen(
+                [sys.executable, "manage.py", "db_worker", "--interval", "0.2", "--no-startup-delay"],
+                cwd=ROOT, env=self.env, stdout=logs[1], stderr=subprocess.STDOUT,
+            ),
+        ]  # fmt: skip
+        context = ssl._create_unverified_context()  # noqa: S323 (our own throwaway certificate)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{self.url}/sante/", context=context, timeout=5) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                pass
+            if time.monotonic() > deadline or any(process.poll() is not None for process in self.processes):
+                self.stop()
+                raise RuntimeError(f"gunicorn did not answer:\n{(self.folder / 'web.log').read_text()[-3000:]}")
+            time.sleep(0.3)
+
+    def log(self, name: str = "web") -> str:
+        return (self.folder / f"{name}.log").read_text()
+
+    def emails(self) -> list[str]:
+        """The e-mails the worker has sent, as written by Django's file backend."""
+        if not self.mail_dir.exists():
+            return []
+        return [path.read_text() for path in sorted(self.mail_dir.iterdir())]
+
+    def stop(self) -> None:
+        for process in self.processes:
+            process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        self.processes = []
+        for log in getattr(self, "logs", ()):
+            log.close()
+
+    def drop(self) -> None:
+        self._admin(f'DROP DATABASE IF EXISTS "{self.database_name}" WITH (FORCE)')

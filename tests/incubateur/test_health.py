@@ -11,7 +11,9 @@ ROOT = Path(__file__).resolve().parents[2]
 CSV_DOWNLOADS = ["/services.csv", "/consultation/contributions.csv"]
 PATHS = ["/sante/", "/", "/services/", "/api/territoires/communes/?q=paris", *CSV_DOWNLOADS]
 # Runs in a separate process whose database is unreachable: a closed port on this machine.
-PROBE = f"PATHS = {PATHS!r}\n" + """
+PROBE = (
+    f"PATHS = {PATHS!r}\n"
+    + """
 import django, json
 django.setup()
 from django.test import Client, override_settings
@@ -25,6 +27,7 @@ with override_settings(STORAGES={"staticfiles": plain_static}):
         result[path] = [response.status_code, body.decode()]
 print(json.dumps(result))
 """
+)
 
 
 @pytest.mark.django_db

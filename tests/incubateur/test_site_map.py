@@ -6,8 +6,6 @@ content), so a page added to the site is checked as soon as anything links to it
 
 import re
 import sys
-from html.parser import HTMLParser
-from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.conf import settings as django_settings
@@ -16,11 +14,10 @@ from django.template import Context, Origin, Template, engines
 from django.template.base import Node
 from django.test import Client
 
+from tests.site_walk import walk
+
 pytestmark = pytest.mark.usefixtures("territories")
 
-# Staff pages are not public; /favicon.ico redirects to the static file.
-NOT_PUBLIC = ("/admin/", "/static/", "/favicon.ico")
-MAX_PAGES = 2_000
 PROJECT = django_settings.BASE_DIR
 
 
@@ -49,41 +46,13 @@ class UndefinedVariable(str):
         return ""
 
 
-class _Links(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.hrefs = []
+def _fetch(client):
+    def fetch(path):
+        response = client.get(path)
+        body = "" if response.streaming else response.content.decode()
+        return response.status_code, response.get("Content-Type", ""), body
 
-    def handle_starttag(self, tag, attrs):
-        if tag == "a" and (href := dict(attrs).get("href")):
-            self.hrefs.append(href)
-
-
-def internal_paths(html: str, base: str) -> set[str]:
-    """The site's own pages that ``html`` (the page at ``base``) links to: paths, and the pages of a list
-    (``?page=N``); other query strings (filters, sorts) and fragments are dropped."""
-    parser = _Links()
-    parser.feed(html)
-    paths = set()
-    for href in parser.hrefs:
-        parts = urlsplit(urljoin(f"http://testserver{base}", href))
-        if parts.netloc != "testserver" or parts.path.startswith(NOT_PUBLIC):
-            continue
-        paths.add(f"{parts.path}?{parts.query}" if re.fullmatch(r"page=\d+", parts.query) else parts.path)
-    return paths
-
-
-def walk_site(client, start: str = "/plan-du-site/") -> dict:
-    """Every internal path reachable from ``start``, with its response."""
-    seen, queue = {}, [start]
-    while queue and len(seen) < MAX_PAGES:
-        path = queue.pop(0)
-        if path in seen:
-            continue
-        response = seen[path] = client.get(path)
-        if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
-            queue.extend(sorted(internal_paths(response.content.decode(), path) - seen.keys()))
-    return seen
+    return fetch
 
 
 @pytest.fixture
@@ -91,7 +60,7 @@ def site(settings):
     call_command("load_demo", verbosity=0)
     engine = settings.TEMPLATES[0]
     settings.TEMPLATES = [{**engine, "OPTIONS": {**engine["OPTIONS"], "string_if_invalid": UndefinedVariable("%s")}}]
-    return walk_site(Client())
+    return walk(_fetch(Client()))
 
 
 def test_the_walk_reaches_every_part_of_the_site(site):
@@ -107,15 +76,14 @@ def test_the_walk_reaches_every_part_of_the_site(site):
 
 
 def test_every_page_reached_answers_200(site):
-    assert {path: response.status_code for path, response in site.items() if response.status_code != 200} == {}
+    assert {path: status for path, (status, _, _) in site.items() if status != 200} == {}
 
 
 def test_every_html_page_has_one_h1_and_its_own_title(site):
     titles, wrong = {}, {}
-    for path, response in site.items():
-        if not response["Content-Type"].startswith("text/html"):
+    for path, (_, content_type, html) in site.items():
+        if not content_type.startswith("text/html"):
             continue
-        html = response.content.decode()
         if (count := len(re.findall(r"<h1[\s>]", html))) != 1:
             wrong[path] = f"{count} <h1>"
         title = re.search(r"<title>(.*?)</title>", html, re.S)

@@ -1,0 +1,139 @@
+"""The deployed portal in Chromium: production settings, collectstatic, gunicorn over HTTPS, the real
+Content-Security-Policy and the task worker. Every public page is styled by the DSFR, shows no console
+error and loads every resource; the request journey goes through the worker to a real e-mail."""
+
+import re
+import time
+
+import pytest
+
+from tests.browser.audit import page_problems
+from tests.browser.test_journeys import fill_requester, pick_with_keyboard
+from tests.site_walk import route_of, walk
+
+FOLLOW_UP = re.compile(r"https://127\.0\.0\.1:\d+/accompagnement/suivi/[\w-]+/")
+# The browsable API is DRF's page, not the site's: it is checked for errors, not for the DSFR look.
+NOT_DSFR = ("/api/",)
+DSFR_APPLIED = """async () => {
+    await document.fonts.ready;
+    const style = element => element ? getComputedStyle(element) : null;
+    const headerRow = style(document.querySelector('.fr-header__body-row'));
+    const container = style(document.querySelector('main .fr-container'));
+    return {
+        font: style(document.body).fontFamily,
+        marianneLoaded: [...document.fonts].some(face => face.family.includes('Marianne') && face.status === 'loaded'),
+        headerRow: headerRow && headerRow.display,
+        containerMaxWidth: container && container.maxWidth,
+        stylesheets: [...document.styleSheets].map(sheet => sheet.href).filter(Boolean),
+    };
+}"""
+
+
+def dsfr_problems(page) -> list[str]:
+    """What shows that the DSFR did not apply: computed font and layout, not class names in the HTML."""
+    seen = page.evaluate(DSFR_APPLIED)
+    problems = []
+    if not seen["font"].startswith("Marianne"):
+        problems.append(f"body font is {seen['font']!r}, not Marianne")
+    if not seen["marianneLoaded"]:
+        problems.append("the Marianne font did not load")
+    if seen["headerRow"] != "flex":
+        problems.append(f"the header row is laid out as {seen['headerRow']!r}, not flex")
+    if seen["containerMaxWidth"] != "1248px":  # 78rem at 1280 px
+        problems.append(f"the content container is {seen['containerMaxWidth']!r} wide at most, not 1248px")
+    return problems
+
+
+@pytest.fixture(scope="module")
+def public_pages(deployed_site):
+    """One page of each public route reached from the site map of the deployed site (fetched over HTTPS)."""
+    import ssl
+    import urllib.error
+    import urllib.request
+
+    context = ssl._create_unverified_context()  # noqa: S323 (the test's own certificate)
+
+    def fetch(path):
+        try:
+            with urllib.request.urlopen(f"{deployed_site.url}{path}", context=context, timeout=30) as response:
+                return response.status, response.headers.get("Content-Type", ""), response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers.get("Content-Type", ""), ""
+
+    pages = {}
+    for path, (status, content_type, _) in walk(fetch).items():
+        if status == 200 and content_type.startswith("text/html"):
+            pages.setdefault(route_of(path), path)
+    return pages
+
+
+def test_the_deployed_site_serves_what_collectstatic_made(deployed_site, public_pages):
+    assert len(public_pages) >= 12
+    assert "incubateur.wsgi" in deployed_site.log() or "Booting worker" in deployed_site.log()
+
+
+def test_every_public_page_is_styled_clean_and_accessible_in_production(deployed_page, public_pages):
+    found = {}
+    for route, path in sorted(public_pages.items()):
+        deployed_page.problems.clear()
+        response = deployed_page.goto(path, wait_until="networkidle")
+        problems = [f"status {response.status}"] if response.status != 200 else []
+        assert response.headers["content-security-policy"].startswith("default-src 'self'")
+        if not path.startswith(NOT_DSFR):
+            problems += dsfr_problems(deployed_page) + page_problems(deployed_page)
+        problems += deployed_page.problems
+        if problems:
+            found[f"{route} ({path})"] = problems
+
+    assert found == {}, "\n".join(f"{page}: {problems}" for page, problems in found.items())
+
+
+@pytest.mark.parametrize(
+    ("state", "path"),
+    [
+        ("éligibilité, commune éligible", "/accompagnement/?territoire=Lalouvesc"),
+        ("éligibilité, commune trop peuplée", "/accompagnement/?territoire=Annecy"),
+        ("catalogue, recherche sans résultat", "/services/?q=zzzzqqq"),
+        ("page introuvable", "/services/ce-service-n-existe-pas/"),
+    ],
+)
+def test_page_states_are_styled_and_clean_in_production(deployed_page, state, path):
+    deployed_page.goto(path, wait_until="networkidle")
+
+    assert dsfr_problems(deployed_page) == []
+    assert page_problems(deployed_page) == []
+    assert deployed_page.problems == []
+
+
+def test_the_request_form_with_mistakes_is_styled_and_clean_in_production(deployed_page):
+    deployed_page.goto("/accompagnement/demande/", wait_until="networkidle")
+    deployed_page.get_by_role("button", name="Envoyer ma demande").click()
+    deployed_page.wait_for_load_state("networkidle")
+
+    assert deployed_page.title().startswith("Erreur – ")
+    assert dsfr_problems(deployed_page) == []
+    assert page_problems(deployed_page) == []
+    # The form answers 400 with its errors: the one response expected to be refused is the page itself.
+    assert deployed_page.problems == []
+
+
+def test_a_request_goes_through_the_task_worker_to_the_requester_s_mailbox(deployed_page, deployed_site):
+    sent_before = len(deployed_site.emails())
+    deployed_page.goto("/accompagnement/demande/?service=espace-sur-demande", wait_until="networkidle")
+    pick_with_keyboard(deployed_page, "Commune", "Lalouv", "Lalouvesc")
+    fill_requester(deployed_page)
+    deployed_page.get_by_role("button", name="Envoyer ma demande").click()
+    assert deployed_page.locator("h1").inner_text() == "Votre demande a bien été envoyée"
+
+    deadline = time.monotonic() + 30
+    while len(deployed_site.emails()) <= sent_before and time.monotonic() < deadline:
+        time.sleep(0.3)
+    to_requester = [mail for mail in deployed_site.emails() if "To: secretariat@mairie-exemple.fr" in mail]
+    assert to_requester, f"no e-mail from the worker:\n{deployed_site.log('worker')[-2000:]}"
+    link = FOLLOW_UP.search(to_requester[-1].replace("=\n", "")).group()
+
+    deployed_page.goto(link, wait_until="networkidle")
+    assert "Lalouvesc" in deployed_page.locator("main").inner_text()
+    assert dsfr_problems(deployed_page) == []
+    assert page_problems(deployed_page) == []
+    assert deployed_page.problems == []
