@@ -49,7 +49,7 @@ def test_users_in_the_visitors_departement_come_first(client):
 
 
 @pytest.mark.usefixtures("territories")
-@pytest.mark.parametrize("commune", ["zzzzz", "' OR 1=1", "x" * 5000, "", "%", "\x00"])
+@pytest.mark.parametrize("commune", ["zzzzz", "' OR 1=1", "x" * 5000, "", "%"])
 def test_unknown_visitor_commune_is_ignored(client, commune):
     service = ServiceFactory()
 
@@ -57,6 +57,16 @@ def test_unknown_visitor_commune_is_ignored(client, commune):
 
     assert response.status_code == 200
     assert response.context["visitor_commune"] is None
+
+
+@pytest.mark.usefixtures("territories")
+def test_a_nul_in_the_visitor_commune_is_a_bad_request_in_french(client):
+    service = ServiceFactory()
+
+    response = client.get(f"/services/{service.slug}/", {"commune": "Condat\x00"})
+
+    assert response.status_code == 400
+    assert "Requête incorrecte" in response.content.decode()
 
 
 @pytest.mark.usefixtures("territories")
