@@ -35,3 +35,27 @@ class RefuseNulBytesMiddleware:
             if _carries_nul(_pairs(request.POST)):
                 raise BadRequest("Champ invalide.")
         return self.get_response(request)
+
+
+class HeadWithoutBodyMiddleware:
+    """Answer HEAD with the headers of GET and no body.
+
+    Django leaves this to the server and gunicorn sends the body anyway (seen with gunicorn 25: a HEAD of
+    /services/ received the whole 35 kB page), which monitors and link checkers then download for nothing.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method == "HEAD":
+            if response.streaming:
+                if hasattr(response.streaming_content, "close"):
+                    response.streaming_content.close()
+                response.streaming_content = []
+            else:
+                length = response.get("Content-Length", str(len(response.content)))
+                response.content = b""
+                response["Content-Length"] = length
+        return response

@@ -3,6 +3,8 @@ Content-Security-Policy and the task worker. Every public page is styled by the 
 error and loads every resource; the request journey goes through the worker to a real e-mail."""
 
 import re
+import socket
+import ssl
 import time
 
 import pytest
@@ -47,7 +49,6 @@ def dsfr_problems(page) -> list[str]:
 @pytest.fixture(scope="module")
 def public_pages(deployed_site):
     """One page of each public route reached from the site map of the deployed site (fetched over HTTPS)."""
-    import ssl
     import urllib.error
     import urllib.request
 
@@ -137,3 +138,20 @@ def test_a_request_goes_through_the_task_worker_to_the_requester_s_mailbox(deplo
     assert dsfr_problems(deployed_page) == []
     assert page_problems(deployed_page) == []
     assert deployed_page.problems == []
+
+
+@pytest.mark.parametrize(
+    "path", ["/services/", "/consultation/", "/accompagnement/", "/services.csv", "/api/services/"]
+)
+def test_head_gets_the_headers_and_no_body_from_gunicorn(deployed_site, path):
+    context = ssl._create_unverified_context()  # noqa: S323 (the test's own certificate)
+    with socket.create_connection(("127.0.0.1", deployed_site.port)) as raw:
+        with context.wrap_socket(raw, server_hostname="127.0.0.1") as tls:
+            tls.sendall(f"HEAD {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
+            received = b""
+            while chunk := tls.recv(65536):
+                received += chunk
+
+    head, _, body = received.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200 OK")
+    assert body == b""
