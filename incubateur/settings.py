@@ -203,9 +203,13 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
     "pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "BACKEND": "core.cache.BoundedMemoryCache",
         "LOCATION": "pages",
-        "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_MAX_ENTRIES", 1_000)},
+        "OPTIONS": {
+            "MAX_ENTRIES": env_int("PAGE_CACHE_MAX_ENTRIES", 1_000),
+            # What the kept pages may weigh in each worker's memory, in megabytes.
+            "MAX_BYTES": env_int("PAGE_CACHE_MAX_MB", 64) * 1024 * 1024,
+        },
     },
 }
 
