@@ -63,4 +63,5 @@ def render_text(text: str, *, base: str = "") -> str:
         return ""
     if _HTML.search(text):
         return clean_html(text, base=base)
-    return clean_html(_MARKDOWN.render(_BARE_URL.sub(lambda match: f"<{match.group(0)}>", text)), base=base)
+    html = _MARKDOWN.render(_BARE_URL.sub(lambda match: f"<{match.group(0)}>", text))
+    return clean_html(html.replace(">\n", ">"), base=base)

@@ -3,7 +3,7 @@ import zipfile
 import pytest
 from django.core.management import CommandError, call_command
 
-from consultation.decidim import clean_html, localized, parse_timestamp, render_references
+from consultation.decidim.mapping import clean_body, localized, parse_timestamp, render_references
 from consultation.models import AuthorType, Comment, Contribution, Kind, State
 from tests.consultation import exports
 
@@ -84,7 +84,7 @@ def test_second_import_changes_nothing(files, capsys):
     call_command("import_decidim", path)
 
     assert list(Contribution.objects.order_by("pk").values_list("pk", "imported_at")) == before
-    assert "0 créé(s), 0 mis à jour, 4 inchangé(s)" in capsys.readouterr().out
+    assert "Propositions : 0 créée, 0 mise à jour, 4 inchangées." in capsys.readouterr().out
 
 
 @pytest.mark.usefixtures("territories")
@@ -238,7 +238,7 @@ def test_localized_prefers_french_then_authored_then_machine():
 
 
 def test_timestamps_with_offset_utc_or_iso():
-    from consultation.decidim import Row
+    from core.rows import Row
 
     row = Row("f.csv", 2, {})
     assert parse_timestamp("2021-07-01 10:00:00 +0200", row, "c").isoformat() == "2021-07-01T10:00:00+02:00"
@@ -247,8 +247,8 @@ def test_timestamps_with_offset_utc_or_iso():
 
 
 def test_plain_text_is_escaped_and_html_sanitised():
-    assert clean_html("a < b & c") == "<p>a &lt; b &amp; c</p>"
-    assert clean_html('<p>ok <a href="https://x.fr" onclick="x()">lien</a></p>') == (
+    assert clean_body("a < b & c") == "<p>a &lt; b &amp; c</p>"
+    assert clean_body('<p>ok <a href="https://x.fr" onclick="x()">lien</a></p>') == (
         '<p>ok <a href="https://x.fr" rel="noopener noreferrer nofollow">lien</a></p>'
     )
     assert render_references("voir gid://app/Decidim::Proposals::Proposal/12") == "voir proposition n° 12"
