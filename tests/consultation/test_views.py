@@ -105,7 +105,7 @@ def test_contribution_page_shows_answer_comments_and_no_injected_markup(client, 
 
     for forbidden in ("onclick", "onerror", "javascript:", "<script>alert"):
         assert forbidden not in html
-    assert [level for _, level in thread.context["comments"]] == [0, 1]
+    assert [level for _, level, _ in thread.context["comments"]] == [0, 1]
     assert "Nom Personne" not in thread.content.decode()
     assert 'href="http://participez.example.fr/processes/consultation/f/12/proposals/10"' in thread.content.decode()
 
