@@ -108,15 +108,21 @@ class InvestigationFilterSet(django_filters.FilterSet):
     enjeu = CodeChoiceFilter(
         label="Grand enjeu", queryset=Enjeu.objects.all(), to_field_name="slug", method="filter_enjeu"
     )
+    # Only the kinds of territory and the years the investigations have are offered (set in __init__).
     territory_type = django_filters.ChoiceFilter(
-        label="Type de territoire", choices=_territory_choices, method="filter_territory_type"
+        label="Type de territoire", choices=list(TERRITORY_TYPES.items()), method="filter_territory_type"
     )
     status = django_filters.ChoiceFilter(label="État en octobre 2021", choices=InvestigationStatus.choices)
-    year = django_filters.ChoiceFilter(label="Année de début", choices=_year_choices, method="filter_year")
+    year = django_filters.ChoiceFilter(label="Année de début", choices=[], method="filter_year")
 
     class Meta:
         model = Investigation
         fields = ["q", "enjeu", "territory_type", "status", "year"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["territory_type"].extra["choices"] = _territory_choices()
+        self.filters["year"].extra["choices"] = _year_choices()
 
     def filter_q(self, queryset, name, value):
         if not value.strip():
