@@ -307,3 +307,46 @@ def test_contribution_list_query_count_is_constant(client, imported, django_asse
     # count, page (enjeu and département joined), then the enjeu and département choices of the form
     with django_assert_num_queries(7):  # 6 + the page cache generation
         client.get("/consultation/contributions/")
+
+
+def test_departement_filter_offers_only_departements_of_contributions(client, imported):
+    form = client.get("/consultation/contributions/").context["form"]
+    elsewhere = client.get("/consultation/contributions/", {"departement": "75"})
+
+    offered = [str(value) for value, _ in form.fields["departement"].choices if value]
+    present = sorted(
+        set(Contribution.objects.visible().exclude(departement=None).values_list("departement", flat=True))
+    )
+    assert offered == present and "07" in offered and "984" not in offered and "989" not in offered
+    assert elsewhere.status_code == 200 and elsewhere.context["page_obj"].paginator.count == 0
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"), [("sale", "salle"), ("rendez-vou", "rendez-vous"), ("subvension", "Subventions")]
+)
+def test_search_tolerates_typos(client, imported, q, expected):
+    titles = [c.title for c in client.get("/consultation/contributions/", {"q": q}).context["contributions"]]
+
+    assert titles and any(expected.lower() in title.lower() for title in titles), (q, titles)
+
+
+def test_contribution_breadcrumb_goes_through_the_consultation(client, imported):
+    contribution = Contribution.objects.get(decidim_host=exports.HOST, decidim_id=1)
+
+    html = client.get(contribution.get_absolute_url()).content.decode()
+
+    crumbs = html[html.index('class="fr-breadcrumb__list"') : html.index("</ol>")]
+    assert crumbs.index(">Accueil<") < crumbs.index(">Consultation<") < crumbs.index(">Contributions<")
+    assert 'href="/consultation/"' in crumbs
+
+
+def test_comments_are_rendered_with_links_and_markup(client, imported):
+    contribution = Contribution.objects.get(decidim_host=exports.HOST, decidim_id=10)
+    comment = contribution.comments.get(decidim_id=501)
+    comment.body = "Voir **ceci** : https://exemple.fr/page <script>x</script>"
+    comment.save()
+
+    html = client.get(contribution.get_absolute_url()).content.decode()
+
+    assert '<strong>ceci</strong> : <a href="https://exemple.fr/page" rel="noopener noreferrer nofollow">' in html
+    assert "<script>x</script>" not in html
