@@ -140,5 +140,5 @@ class InvestigationFilterSet(django_filters.FilterSet):
     def filter_territory_type(self, queryset, name, value):
         return queryset.filter(territory_types__contains=[TERRITORY_TYPES[value]])
 
-    def filter_year(self, queryset, name, value):
+    def filter_year(self, queryset, name, value: str):
         return queryset.filter(start_date__year=int(value))

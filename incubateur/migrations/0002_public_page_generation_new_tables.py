@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("incubateur", "0001_public_page_generation"),
         ("consultation", "0002_story_links"),
-        ("catalogue", "0002_story_links"),
+        ("catalogue", "0003_story_links_constraints"),
     ]
 
     operations = [migrations.RunPython(create_triggers, migrations.RunPython.noop)]
