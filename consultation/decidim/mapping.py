@@ -87,7 +87,7 @@ _RESOURCE = re.compile(r"/f/\d+/(?:[a-z_]+/\d+/)?([a-z_]+)/(\d+)")
 RESOURCES = {
     "proposals": "propositions",
     "meetings": "réunions",
-    "results": "résultats (suivi des réalisations)",
+    "results": "résultats du suivi des réalisations",
     "debates": "débats",
     "projects": "projets de budget participatif",
     "sortitions": "tirages au sort",

@@ -265,7 +265,7 @@ def test_comments_of_another_resource_are_refused_saying_what_the_file_holds(fil
         )
 
     message = str(error.value)
-    assert "ce fichier contient des commentaires de résultats (suivi des réalisations)" in message
+    assert "ce fichier contient des commentaires de résultats du suivi des réalisations" in message
     assert "pas des propositions ni des commentaires de propositions" in message
     assert "Fichiers attendus : l'export des propositions" in message and "-open-data-proposal_comments.csv" in message
     assert list(Contribution.objects.values_list("pk", "title")) == before and not Comment.objects.exists()
