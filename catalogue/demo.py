@@ -140,18 +140,16 @@ def load_links(path: Path = DATA_DIR / "links.json") -> int:
     services = {service.slug: service for service in Service.objects.all()}
     investigations = {investigation.source_id: investigation for investigation in Investigation.objects.all()}
     created_count = 0
-    for item in data["service_enjeux"]:
-        if item["service"] in services:  # a service staff removed from the catalogue keeps no link
-            created_count += ServiceEnjeu.objects.update_or_create(
+    for key, model, target, targets in (
+        ("service_enjeux", ServiceEnjeu, "enjeu", enjeux),
+        ("service_investigations", ServiceInvestigation, "investigation", investigations),
+    ):
+        for item in data[key]:
+            if item["service"] not in services:  # a service staff removed from the catalogue keeps no link
+                continue
+            created_count += model.objects.update_or_create(
                 service=services[item["service"]],
-                enjeu=enjeux[item["enjeu"]],
-                defaults={"basis": item["basis"], "source": item.get("source", ""), "note": item.get("note", "")},
-            )[1]
-    for item in data["service_investigations"]:
-        if item["service"] in services:
-            created_count += ServiceInvestigation.objects.update_or_create(
-                service=services[item["service"]],
-                investigation=investigations[item["investigation"]],
+                **{target: targets[item[target]]},
                 defaults={"basis": item["basis"], "source": item.get("source", ""), "note": item.get("note", "")},
             )[1]
     for item in data["laureat_enjeux"]:

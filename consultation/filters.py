@@ -25,7 +25,17 @@ from territoires.models import Departement
 
 SORT_CHOICES = [("soutiens", "les plus soutenues"), ("date", "les plus récentes"), ("pertinence", "pertinence")]
 SORTS = {"soutiens": ["-supports", "decidim_id"], "date": ["-published_at", "decidim_id"]}
-QUERY_ERRORS = {"max_length": f"La recherche est limitée à {MAX_QUERY_LENGTH} caractères."}
+
+
+def search_filter(label: str, help_text: str) -> django_filters.CharFilter:
+    """The full-text ``q`` of a list: its method is the FilterSet's ``filter_q``."""
+    return django_filters.CharFilter(
+        label=label,
+        method="filter_q",
+        max_length=MAX_QUERY_LENGTH,
+        error_messages={"max_length": f"La recherche est limitée à {MAX_QUERY_LENGTH} caractères."},
+        help_text=help_text,
+    )
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -54,12 +64,8 @@ class PresentDepartementFilter(django_filters.ModelChoiceFilter):
 
 
 class ContributionFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label="Rechercher une contribution",
-        method="filter_q",
-        max_length=MAX_QUERY_LENGTH,
-        error_messages=QUERY_ERRORS,
-        help_text="Des mots du titre ou du texte, par exemple « rendez-vous » ou « subventions ».",
+    q = search_filter(
+        "Rechercher une contribution", "Des mots du titre ou du texte, par exemple « rendez-vous » ou « subventions »."
     )
     enjeu = CodeChoiceFilter(label="Grand enjeu", queryset=Enjeu.objects.all(), to_field_name="slug")
     kind = django_filters.ChoiceFilter(label="Nature", choices=Kind.choices)
@@ -98,12 +104,9 @@ def _year_choices():
 
 
 class InvestigationFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label="Rechercher une investigation",
-        method="filter_q",
-        max_length=MAX_QUERY_LENGTH,
-        error_messages=QUERY_ERRORS,
-        help_text="Des mots du problème ou des résultats, ou une collectivité : « déchets », « Draguignan »…",
+    q = search_filter(
+        "Rechercher une investigation",
+        "Des mots du problème ou des résultats, ou une collectivité : « déchets », « Draguignan »…",
     )
     enjeu = CodeChoiceFilter(
         label="Grand enjeu", queryset=Enjeu.objects.all(), to_field_name="slug", method="filter_enjeu"
