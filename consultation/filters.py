@@ -124,8 +124,11 @@ class InvestigationFilterSet(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["territory_type"].extra["choices"] = _territory_choices()
-        self.filters["year"].extra["choices"] = _year_choices()
+        for name, choices in (("territory_type", _territory_choices()), ("year", _year_choices())):
+            self.filters[name].extra["choices"] = choices
+            # A filter keeps its form field once built (the API schema builds them on the class's filters,
+            # which every instance copies): drop it so it is built again with these choices.
+            self.filters[name].__dict__.pop("_field", None)
 
     def filter_q(self, queryset, name, value):
         if not value.strip():
