@@ -1,7 +1,15 @@
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
-from catalogue.models import Deployment, Laureat, Porteur, Service, Thematique
+from catalogue.models import (
+    Deployment,
+    Laureat,
+    Porteur,
+    Service,
+    ServiceEnjeu,
+    ServiceInvestigation,
+    Thematique,
+)
 
 
 @admin.register(Porteur)
@@ -26,6 +34,22 @@ class DeploymentInline(admin.TabularInline):
     fields = ["commune", "epci", "other_body", "departement", "status", "since", "instance_url", "source"]
 
 
+class ServiceEnjeuInline(admin.TabularInline):
+    """The enjeux a service answers: staff say on what basis (a public source, or a match by topic)."""
+
+    model = ServiceEnjeu
+    extra = 0
+    autocomplete_fields = ["enjeu"]
+    fields = ["enjeu", "basis", "source", "note"]
+
+
+class ServiceInvestigationInline(admin.TabularInline):
+    model = ServiceInvestigation
+    extra = 0
+    autocomplete_fields = ["investigation"]
+    fields = ["investigation", "basis", "source", "note"]
+
+
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
     list_display = ["name", "porteur", "code_status", "stage", "france_relance", "is_published", "public_page"]
@@ -33,15 +57,15 @@ class ServiceAdmin(admin.ModelAdmin):
     list_select_related = ["porteur"]
     search_fields = ["name", "summary", "repository"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["porteur", "themes", "enjeux"]
+    autocomplete_fields = ["porteur", "themes"]
     readonly_fields = ["created_at", "updated_at", "public_page"]
-    inlines = [DeploymentInline]
+    inlines = [ServiceEnjeuInline, ServiceInvestigationInline, DeploymentInline]
     actions = ["publish", "unpublish"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "summary", "is_published", "public_page"]}),
         ("Contenu", {"fields": ["description", "problem", "audience", "how_to_adopt"]}),
         ("Code et maturité", {"fields": ["website", "repository", "license", "code_status", "stage", "stage_detail"]}),
-        ("Porteur et classement", {"fields": ["porteur", "themes", "enjeux", "contact"]}),
+        ("Porteur et classement", {"fields": ["porteur", "themes", "contact"]}),
         ("France Relance", {"fields": ["france_relance", "funding_eur", "scaled_2023"]}),
         ("Sources", {"fields": ["sources", "notes", "facts_checked_at", "created_at", "updated_at"]}),
     ]
@@ -74,8 +98,17 @@ class DeploymentAdmin(admin.ModelAdmin):
 
 @admin.register(Laureat)
 class LaureatAdmin(admin.ModelAdmin):
-    list_display = ["title", "porteur", "enjeu", "service", "amount_eur", "scaled_2023"]
-    list_filter = ["scaled_2023", "enjeu"]
+    list_display = [
+        "title",
+        "porteur",
+        "enjeu",
+        "enjeu_basis",
+        "service",
+        "service_basis",
+        "amount_eur",
+        "scaled_2023",
+    ]
+    list_filter = ["scaled_2023", "enjeu_basis", "service_basis", "enjeu"]
     list_select_related = ["porteur", "enjeu", "service"]
     search_fields = ["title"]
     autocomplete_fields = ["porteur", "enjeu", "service"]

@@ -9,10 +9,22 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.text import slugify
 
-from catalogue.models import CodeStatus, Deployment, Laureat, Porteur, Service, Stage, Thematique
-from consultation.models import Enjeu
+from catalogue.models import (
+    CodeStatus,
+    Deployment,
+    Laureat,
+    Porteur,
+    Service,
+    ServiceEnjeu,
+    ServiceInvestigation,
+    Stage,
+    Thematique,
+)
+from consultation.models import Enjeu, Investigation, LinkBasis
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+# services.json says ``source`` when a source ties a service to an enjeu, ``inferred-by-topic`` otherwise.
+ENJEU_BASES = {"source": LinkBasis.SOURCE, "inferred-by-topic": LinkBasis.THEME}
 
 # (service slug, département code, other body, source): facts stated by a public source.
 DEPLOYMENTS = [
@@ -75,7 +87,12 @@ def load_services(path: Path = DATA_DIR / "services.json") -> int:
             Thematique.objects.get_or_create(name=name, defaults={"slug": slugify(name)})[0] for name in item["themes"]
         ]
         service.themes.set(themes)
-        service.enjeux.set([enjeux[key] for key in item["enjeux"] if key in enjeux])
+        for key in item["enjeux"]:
+            ServiceEnjeu.objects.update_or_create(
+                service=service,
+                enjeu=enjeux[key],
+                defaults={"basis": ENJEU_BASES.get(item["enjeux_basis"] or "", LinkBasis.THEME)},
+            )
     for slug, departement, other_body, source in DEPLOYMENTS:
         Deployment.objects.get_or_create(
             service=Service.objects.get(slug=slug),
@@ -100,12 +117,43 @@ def load_laureats(path: Path = DATA_DIR / "laureats.json") -> int:
             defaults={
                 "porteur": _porteur(item["porteur"]),
                 "amount_eur": item["amount_eur"],
+                # laureats.json names no source for a project's enjeu: it was matched by topic. Its sources do
+                # name the project's service.
                 "enjeu": enjeux.get(item["enjeu"] or ""),
+                "enjeu_basis": LinkBasis.THEME if item["enjeu"] else "",
                 "service": services.get(item["service_slug"] or ""),
+                "service_basis": LinkBasis.SOURCE if services.get(item["service_slug"] or "") else "",
                 "scaled_2023": bool(item["scaled_2023"]),
                 "sources": item["sources"],
                 "notes": item["notes"] or "",
             },
         )
         created_count += created
+    return created_count
+
+
+@transaction.atomic
+def load_links(path: Path = DATA_DIR / "links.json") -> int:
+    """The catalogue's links to the consultation that services.json and laureats.json do not hold."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    enjeux = {enjeu.source_id: enjeu for enjeu in Enjeu.objects.all()}
+    services = {service.slug: service for service in Service.objects.all()}
+    investigations = {investigation.source_id: investigation for investigation in Investigation.objects.all()}
+    created_count = 0
+    for key, model, target, targets in (
+        ("service_enjeux", ServiceEnjeu, "enjeu", enjeux),
+        ("service_investigations", ServiceInvestigation, "investigation", investigations),
+    ):
+        for item in data[key]:
+            if item["service"] not in services:  # a service staff removed from the catalogue keeps no link
+                continue
+            created_count += model.objects.update_or_create(
+                service=services[item["service"]],
+                **{target: targets[item[target]]},
+                defaults={"basis": item["basis"], "source": item.get("source", ""), "note": item.get("note", "")},
+            )[1]
+    for item in data["laureat_enjeux"]:
+        Laureat.objects.filter(title=item["laureat"], enjeu__isnull=True).update(
+            enjeu=enjeux[item["enjeu"]], enjeu_basis=item["basis"]
+        )
     return created_count

@@ -8,17 +8,15 @@ from django.db.models import Q, Value
 from django.db.models.functions import Concat, Lower
 from django.urls import reverse
 
-from consultation.models import Enjeu
+from consultation.models import Enjeu, Investigation, Link, LinkBasis
 from territoires.models import Commune, Departement, Epci
+from territoires.search import ImmutableUnaccent as BaseImmutableUnaccent
 
 SEARCH_CONFIG = "french_unaccent"
 
 
-class ImmutableUnaccent(models.Func):
-    """``immutable_unaccent(text)``: accent folding usable in generated columns and indexes (migration 0002)."""
-
-    function = "immutable_unaccent"
-    output_field = models.TextField()
+class ImmutableUnaccent(BaseImmutableUnaccent):
+    """The accent folding of ``territoires.search``, under the path that migration 0001 names."""
 
 
 class Porteur(models.Model):
@@ -103,7 +101,16 @@ class Service(models.Model):
         Porteur, verbose_name="porteur", on_delete=models.PROTECT, null=True, blank=True, related_name="services"
     )
     themes = models.ManyToManyField(Thematique, verbose_name="thématiques", blank=True, related_name="services")
-    enjeux = models.ManyToManyField(Enjeu, verbose_name="grands enjeux", blank=True, related_name="services")
+    enjeux = models.ManyToManyField(
+        Enjeu, verbose_name="grands enjeux", through="ServiceEnjeu", blank=True, related_name="services"
+    )
+    investigations = models.ManyToManyField(
+        Investigation,
+        verbose_name="investigations d'origine",
+        through="ServiceInvestigation",
+        blank=True,
+        related_name="services",
+    )
     france_relance = models.BooleanField("soutenu par France Relance", default=False)
     funding_eur = models.PositiveIntegerField("montant France Relance (€)", null=True, blank=True)
     scaled_2023 = models.BooleanField("accéléré en 2023", default=False)
@@ -159,6 +166,50 @@ class Service(models.Model):
 
     def get_absolute_url(self):
         return reverse("catalogue:service_detail", kwargs={"slug": self.slug})
+
+
+class ServiceEnjeu(Link):
+    """A service that answers a grand enjeu of the 2021 consultation, with the basis of that link."""
+
+    service = models.ForeignKey(Service, verbose_name="service", on_delete=models.CASCADE, related_name="enjeu_links")
+    enjeu = models.ForeignKey(
+        Enjeu, verbose_name="grand enjeu", on_delete=models.CASCADE, related_name="service_links"
+    )
+
+    class Meta:
+        verbose_name = "lien service – grand enjeu"
+        verbose_name_plural = "liens services – grands enjeux"
+        ordering = ["enjeu__number", "service__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "enjeu"], name="service_enjeu_unique"),
+            *Link.constraints_for("service_enjeu"),
+        ]
+
+    def __str__(self):
+        return f"{self.service} → {self.enjeu}"
+
+
+class ServiceInvestigation(Link):
+    """A service that came out of an investigation of the PNI."""
+
+    service = models.ForeignKey(
+        Service, verbose_name="service", on_delete=models.CASCADE, related_name="investigation_links"
+    )
+    investigation = models.ForeignKey(
+        Investigation, verbose_name="investigation", on_delete=models.CASCADE, related_name="service_links"
+    )
+
+    class Meta:
+        verbose_name = "lien service – investigation d'origine"
+        verbose_name_plural = "liens services – investigations d'origine"
+        ordering = ["investigation__title", "service__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "investigation"], name="service_investigation_unique"),
+            *Link.constraints_for("service_investigation"),
+        ]
+
+    def __str__(self):
+        return f"{self.investigation} → {self.service}"
 
 
 class Deployment(models.Model):
@@ -238,8 +289,14 @@ class Laureat(models.Model):
     enjeu = models.ForeignKey(
         Enjeu, verbose_name="grand enjeu", on_delete=models.SET_NULL, null=True, blank=True, related_name="laureats"
     )
+    enjeu_basis = models.CharField(
+        "fondement du lien avec l'enjeu", max_length=10, choices=LinkBasis.choices, blank=True
+    )
     service = models.ForeignKey(
         Service, verbose_name="service", on_delete=models.SET_NULL, null=True, blank=True, related_name="laureats"
+    )
+    service_basis = models.CharField(
+        "fondement du lien avec le service", max_length=10, choices=LinkBasis.choices, blank=True
     )
     scaled_2023 = models.BooleanField("accéléré en 2023", default=False)
     sources = models.JSONField("sources", default=list, blank=True)
@@ -249,6 +306,22 @@ class Laureat(models.Model):
         verbose_name = "lauréat France Relance"
         verbose_name_plural = "lauréats France Relance"
         ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                name="laureat_enjeu_basis_given",
+                condition=Q(enjeu__isnull=True, enjeu_basis="")
+                | Q(enjeu__isnull=False, enjeu_basis__in=LinkBasis.values),
+                violation_error_message="Indiquez le fondement du lien avec l'enjeu (et seulement s'il y a un enjeu).",
+            ),
+            models.CheckConstraint(
+                name="laureat_service_basis_given",
+                condition=Q(service__isnull=True, service_basis="")
+                | Q(service__isnull=False, service_basis__in=LinkBasis.values),
+                violation_error_message=(
+                    "Indiquez le fondement du lien avec le service (et seulement s'il y a un service)."
+                ),
+            ),
+        ]
 
     def __str__(self):
         return self.title

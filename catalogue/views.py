@@ -1,5 +1,5 @@
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
@@ -62,7 +62,7 @@ def _visitor_commune(text: str):
 
 @require_safe
 def service_detail(request, slug):
-    enjeux = Enjeu.objects.annotate(contributions_count=Count("contributions")).order_by("number")
+    enjeux = Enjeu.objects.with_archive_counts().order_by("number")
     service = get_object_or_404(
         Service.objects.published()
         .select_related("porteur")

@@ -1,6 +1,22 @@
 from django.contrib import admin
 
-from consultation.models import Comment, Contribution, Enjeu, Investigation, ReportedFigure
+from consultation.models import (
+    Comment,
+    Contribution,
+    Enjeu,
+    EnjeuOffer,
+    Investigation,
+    InvestigationEnjeu,
+    ReportedFigure,
+)
+
+
+class EnjeuOfferInline(admin.TabularInline):
+    """Other offers of the Incubateur on an enjeu (a page of the portal such as /accompagnement/, or a site)."""
+
+    model = EnjeuOffer
+    extra = 0
+    fields = ["title", "description", "url", "basis", "source", "note", "position"]
 
 
 @admin.register(Enjeu)
@@ -8,6 +24,7 @@ class EnjeuAdmin(admin.ModelAdmin):
     list_display = ["number", "title", "slug"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
+    inlines = [EnjeuOfferInline]
 
 
 class CommentInline(admin.TabularInline):
@@ -57,16 +74,25 @@ class ContributionAdmin(admin.ModelAdmin):
     inlines = [CommentInline]
 
 
+class InvestigationEnjeuInline(admin.TabularInline):
+    """The enjeux an investigation relates to: staff say on what basis (a public source, or a match by topic)."""
+
+    model = InvestigationEnjeu
+    extra = 0
+    autocomplete_fields = ["enjeu"]
+    fields = ["enjeu", "basis", "source", "note"]
+
+
 @admin.register(Investigation)
 class InvestigationAdmin(admin.ModelAdmin):
-    list_display = ["title", "status_2021", "enjeu"]
-    list_filter = ["status_2021", "enjeu"]
-    list_select_related = ["enjeu"]
-    search_fields = ["title", "problem"]
-    autocomplete_fields = ["enjeu"]
+    list_display = ["title", "status", "start_date", "duration_weeks"]
+    list_filter = ["status", "enjeux"]
+    search_fields = ["title", "problem", "slug"]
+    inlines = [InvestigationEnjeuInline]
 
 
 @admin.register(ReportedFigure)
 class ReportedFigureAdmin(admin.ModelAdmin):
     list_display = ["value", "label", "as_of", "source", "position"]
+    list_editable = ["position"]
     search_fields = ["label", "source"]

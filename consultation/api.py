@@ -3,8 +3,8 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
-from consultation.filters import ContributionFilterSet
-from consultation.models import Contribution, Enjeu, Investigation
+from consultation.filters import ContributionFilterSet, InvestigationFilterSet
+from consultation.models import Contribution, Enjeu, Investigation, InvestigationEnjeu
 
 
 class EnjeuSerializer(serializers.ModelSerializer):
@@ -47,7 +47,20 @@ class ContributionSerializer(serializers.ModelSerializer):
         ]
 
 
+class InvestigationEnjeuSerializer(serializers.ModelSerializer):
+    """A link of an investigation to an enjeu, with its basis (« source » or « theme », rapproché par thème)."""
+
+    enjeu = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = InvestigationEnjeu
+        fields = ["enjeu", "basis", "source", "note"]
+
+
 class InvestigationSerializer(serializers.ModelSerializer):
+    status_2021 = serializers.CharField(source="get_status_display", help_text="L'état d'octobre 2021, en clair.")
+    enjeux = InvestigationEnjeuSerializer(source="enjeu_links", many=True, read_only=True)
+
     class Meta:
         model = Investigation
         fields = [
@@ -56,11 +69,14 @@ class InvestigationSerializer(serializers.ModelSerializer):
             "problem",
             "territory_types",
             "collectivites",
+            "start_date",
+            "end_date",
             "duration_weeks",
+            "status",
             "status_2021",
             "findings",
-            "follow_up",
             "prototype_url",
+            "enjeux",
             "sources",
         ]
 
@@ -90,10 +106,13 @@ class ContributionViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Investigations du Programme national d'investigations (2021)"),
+    list=extend_schema(
+        summary="Investigations du Programme national d'investigations (2021) : recherche (q) et filtres de la page"
+    ),
     retrieve=extend_schema(summary="Une investigation"),
 )
 class InvestigationViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = Investigation.objects.order_by("title")
+    queryset = Investigation.objects.prefetch_related("enjeu_links__enjeu").order_by("title")
     serializer_class = InvestigationSerializer
+    filterset_class = InvestigationFilterSet
     lookup_field = "slug"

@@ -7,61 +7,32 @@ from pathlib import Path
 from django.db import transaction
 
 from consultation.decidim import import_decidim, read_enjeu_map
-from consultation.models import Enjeu, Investigation, ReportedFigure
+from consultation.models import (
+    Enjeu,
+    EnjeuOffer,
+    Investigation,
+    InvestigationEnjeu,
+    InvestigationStatus,
+    LinkBasis,
+    ReportedFigure,
+)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEMO_EXPORT = DATA_DIR / "demo"
-CONSULTATION_SOURCE = (
-    "https://incubateur.anct.gouv.fr/actualites/consultation-france-relance-liste-des-propositions-selectionnees/"
-)
-BRIEF_NOTE = "Chiffre du cahier des charges du portail, non retrouvé tel quel dans les sources publiques consultées."
+STATUSES = {"en cours": InvestigationStatus.ONGOING, "terminée": InvestigationStatus.FINISHED}
 
-# (key, value, label, as of, source, note): published figures, never computed from this archive.
-FIGURES = [
-    (
-        "contributions",
-        "476",
-        "contributions de besoins et de services existants",
-        "mars 2021",
-        CONSULTATION_SOURCE,
-        "",
-    ),
-    ("soutiens", "531", "soutiens des collectivités aux propositions", "mai 2021", CONSULTATION_SOURCE, ""),
-    ("enjeux", "17", "propositions retenues, devenues les grands enjeux", "3 mai 2021", CONSULTATION_SOURCE, ""),
-    (
-        "investigations",
-        "50",
-        "investigations du Programme national d'investigations",
-        "2022",
-        "Bilan 2022 de l'Incubateur des territoires",
-        "L'export de l'ancien site de l'Incubateur en décrit 52.",
-    ),
-    (
-        "projets",
-        "42",
-        "projets retenus et financés par France Relance",
-        "2022",
-        "Bilan 2022 de l'Incubateur",
-        BRIEF_NOTE,
-    ),
-    ("montant", "17,2 M€", "pour ces projets", "2022", "Bilan 2022 de l'Incubateur", BRIEF_NOTE),
-    (
-        "code-ouvert",
-        "26",
-        "de ces projets au code ouvert ou en cours d'ouverture",
-        "2022",
-        "Bilan 2022 de l'Incubateur",
-        BRIEF_NOTE,
-    ),
-    (
-        "projets-2021",
-        "44",
-        "projets d'accélération retenus pour 13,3 M€",
-        "octobre 2021",
-        "https://www.usine-digitale.fr/article/transformation-numerique-le-gouvernement-a-deja-alloue-37-5-millions-d-euros-aux-collectivites.N1148447",
-        "Chiffre publié en octobre 2021, avant les derniers arbitrages.",
-    ),
-]
+
+def format_figure(value: int | str, unit: str = "") -> str:
+    """A published figure as the French write it: « 476 », « 841 000 € », « 13,3 M€ », « 8 mois »."""
+    if isinstance(value, str):  # a range as the source gives it (« 9 à 12 »)
+        return f"{value} {unit}".strip()
+    if unit == "EUR":
+        if value >= 1_000_000:
+            millions = f"{value / 1_000_000:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+            return f"{millions} M€"
+        return f"{value:,} €".replace(",", "\u202f")
+    text = f"{value:,}".replace(",", "\u202f")
+    return f"{text} {unit}" if unit else text
 
 
 @transaction.atomic
@@ -95,10 +66,11 @@ def load_investigations(path: Path = DATA_DIR / "pni.json") -> int:
                 "problem": item["problem"] or "",
                 "territory_types": item["territory_types"] or [],
                 "collectivites": item["collectivites"] or [],
+                "start_date": item["start_date"],
+                "end_date": item["end_date"],
                 "duration_weeks": item["duration_weeks"],
-                "status_2021": item["status_2021"] or "",
+                "status": STATUSES.get(item["status_2021"] or "", InvestigationStatus.UNKNOWN),
                 "findings": item["outcome"] or "",
-                "follow_up": item["follow_up_service"] or "",
                 "prototype_url": item["prototype_url"] or "",
                 "sources": item["sources"],
             },
@@ -108,19 +80,57 @@ def load_investigations(path: Path = DATA_DIR / "pni.json") -> int:
 
 
 @transaction.atomic
-def load_figures() -> None:
-    for position, (key, value, label, as_of, source, note) in enumerate(FIGURES):
+def load_figures(path: Path = DATA_DIR / "figures.json") -> None:
+    """The published figures of the shipped file, each with its source and date; figures no longer in it go."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    sources = data["sources"]
+    for position, item in enumerate(data["figures"]):
+        source = sources[item["source"]]
         ReportedFigure.objects.update_or_create(
-            key=key,
+            key=item["key"],
             defaults={
-                "value": value,
-                "label": label,
-                "as_of": as_of,
-                "source": source,
-                "note": note,
+                "value": format_figure(item["value"], item.get("unit", "")),
+                "label": item["label"],
+                "as_of": item["as_of"],
+                "source": source["title"],
+                "source_url": source["url"],
+                "note": item.get("note", ""),
                 "position": position,
             },
         )
+    ReportedFigure.objects.exclude(key__in=[item["key"] for item in data["figures"]]).delete()
+
+
+@transaction.atomic
+def load_links(path: Path = DATA_DIR / "links.json") -> int:
+    """The first mapping of investigations to enjeux, and the other offers of an enjeu; return links created."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    enjeux = {enjeu.source_id: enjeu for enjeu in Enjeu.objects.all()}
+    investigations = {investigation.source_id: investigation for investigation in Investigation.objects.all()}
+    created_count = 0
+    for item in data["investigation_enjeux"]:
+        for key in item["enjeux"]:
+            _, created = InvestigationEnjeu.objects.update_or_create(
+                investigation=investigations[item["investigation"]],
+                enjeu=enjeux[key],
+                defaults={"basis": item.get("basis", LinkBasis.THEME), "source": item.get("source", "")},
+            )
+            created_count += created
+    for position, item in enumerate(data["enjeu_offers"]):
+        _, created = EnjeuOffer.objects.update_or_create(
+            enjeu=enjeux[item["enjeu"]],
+            title=item["title"],
+            defaults={
+                "description": item["description"],
+                "url": item["url"],
+                "basis": item["basis"],
+                "source": item.get("source", ""),
+                "note": item.get("note", ""),
+                "position": position,
+            },
+        )
+        created_count += created
+    return created_count
 
 
 def load_sample_export():

@@ -6,11 +6,19 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from consultation.filters import SORT_CHOICES, ContributionFilterSet
-from consultation.models import Comment, Contribution, Enjeu, Investigation, ReportedFigure
+from consultation.filters import SORT_CHOICES, ContributionFilterSet, InvestigationFilterSet
+from consultation.models import (
+    DEMO_TLD,
+    Comment,
+    Contribution,
+    Enjeu,
+    Investigation,
+    ReportedFigure,
+)
 from consultation.opendata import CSV_COLUMNS, contribution_record
 from consultation.threads import threaded
 from core.opendata import csv_response
+from core.sanitize import render_text
 
 PAGE_SIZE = 20
 
@@ -19,22 +27,27 @@ def _contributions():
     return Contribution.objects.visible().defer("search_vector", "raw").select_related("enjeu", "departement")
 
 
+def _archive_figures() -> dict:
+    """What the archive holds: real contributions only; the demo's sample is counted apart, as such."""
+    return Contribution.objects.visible().aggregate(
+        contributions=Count("pk", filter=~Q(decidim_host__endswith=DEMO_TLD)),
+        needs=Count("pk", filter=Q(kind="besoin") & ~Q(decidim_host__endswith=DEMO_TLD)),
+        existing=Count("pk", filter=Q(kind="service") & ~Q(decidim_host__endswith=DEMO_TLD)),
+        examples=Count("pk", filter=Q(decidim_host__endswith=DEMO_TLD)),
+    )
+
+
 @require_safe
 def consultation_home(request):
     """The story in figures: what the programme published, and what this archive holds."""
-    enjeux = Enjeu.objects.annotate(
-        contributions_count=Count("contributions", filter=Q(contributions__is_hidden=False), distinct=True),
+    enjeux = Enjeu.objects.with_archive_counts().annotate(
         services_count=Count("services", filter=Q(services__is_published=True), distinct=True),
-    )
-    held = Contribution.objects.visible().aggregate(
-        contributions=Count("pk"),
-        needs=Count("pk", filter=Q(kind="besoin")),
-        existing=Count("pk", filter=Q(kind="service")),
+        investigations_count=Count("investigation_links", distinct=True),
     )
     context = {
         "reported_figures": ReportedFigure.objects.all(),
-        "held": held,
-        "comments_count": Comment.objects.filter(contribution__is_hidden=False).count(),
+        "held": _archive_figures(),
+        "comments_count": Comment.objects.filter(contribution__in=Contribution.objects.archive()).count(),
         "investigations_count": Investigation.objects.count(),
         "enjeux": enjeux,
     }
@@ -43,16 +56,23 @@ def consultation_home(request):
 
 @require_safe
 def enjeu_detail(request, slug):
-    """Need → enjeu → project → service, on one page."""
+    """Need → enjeu → investigation → funded project → service, each link with its basis."""
     enjeu = get_object_or_404(Enjeu, slug=slug)
-    contributions = _contributions().filter(enjeu=enjeu).order_by("-supports", "decidim_id")
+    archive = _contributions().filter(enjeu=enjeu, pk__in=Contribution.objects.archive().values("pk"))
     context = {
         "enjeu": enjeu,
-        "contributions": contributions[:10],
-        "contributions_count": contributions.count(),
-        "investigations": enjeu.investigations.all(),
+        "contributions": archive.order_by("-supports", "decidim_id")[:10],
+        "contributions_count": archive.count(),
+        "examples": _contributions().filter(enjeu=enjeu, pk__in=Contribution.objects.demo().values("pk"))[:5],
+        "investigation_links": enjeu.investigation_links.select_related("investigation").order_by(
+            "investigation__title"
+        ),
         "laureats": enjeu.laureats.select_related("service", "porteur"),
-        "services": enjeu.services.filter(is_published=True).select_related("porteur"),
+        # Links kept by the catalogue (the app above), read through their reverse relations.
+        "service_links": enjeu.service_links.filter(service__is_published=True)
+        .select_related("service__porteur")
+        .order_by("basis", "service__name"),
+        "offers": enjeu.offers.all(),
     }
     return render(request, "consultation/enjeu_detail.html", context)
 
@@ -87,7 +107,10 @@ def contribution_detail(request, pk):
     services = contribution.enjeu.services.filter(is_published=True) if contribution.enjeu_id else []
     context = {
         "contribution": contribution,
-        "comments": threaded(list(contribution.comments.all())),
+        "comments": [
+            (comment, level, render_text(comment.body, base=contribution.origin))
+            for comment, level in threaded(list(contribution.comments.all()))
+        ],
         "services": services,
     }
     return render(request, "consultation/contribution_detail.html", context)
@@ -95,7 +118,19 @@ def contribution_detail(request, pk):
 
 @require_safe
 def investigation_list(request):
-    return render(request, "consultation/investigation_list.html", {"investigations": Investigation.objects.all()})
+    """The PNI, searchable and filtered by enjeu, kind of territory, state and year (the API's FilterSet)."""
+    # service_links: the catalogue's links (the app above), read through their reverse relation.
+    investigations = Investigation.objects.prefetch_related("enjeu_links__enjeu", "service_links__service")
+    filterset = InvestigationFilterSet(request.GET, queryset=investigations)
+    valid = filterset.is_valid()
+    context = {
+        "form": filterset.form,
+        "investigations": filterset.qs if valid else Investigation.objects.none(),
+        "total": Investigation.objects.count(),
+        "durations": Investigation.objects.duration_summary(),
+        "published": ReportedFigure.objects.filter(key__in=["duree-annoncee", "investigations", "mois-investigation"]),
+    }
+    return render(request, "consultation/investigation_list.html", context, status=200 if valid else 400)
 
 
 def _filtered(request):

@@ -27,7 +27,8 @@ class HomeView(TemplateView):
         return super().get_context_data(
             services_count=services.count(),
             open_services_count=services.with_open_code().count(),
-            contributions_count=Contribution.objects.visible().count(),
+            # The real archive only: the demo's « [Exemple] » sample is never counted.
+            contributions_count=Contribution.objects.archive().count(),
             enjeux_count=Enjeu.objects.count(),
             **kwargs,
         )

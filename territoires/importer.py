@@ -3,7 +3,6 @@
 The files are the project's copy of the extracts described in ``territoires/data/README.md``.
 """
 
-import csv
 import gzip
 import io
 from collections.abc import Callable, Iterator
@@ -12,6 +11,7 @@ from pathlib import Path
 
 from django.db import connection, transaction
 
+from core.rows import FileFormatError, Row, csv_rows
 from territoires.models import INSEE_CODE, SIREN, Commune, Departement, Epci, Region, Zone
 from territoires.search import normalize
 
@@ -25,7 +25,7 @@ FILES = {
 ZONES = set(Zone.values)
 
 
-class TerritoryFileError(Exception):
+class TerritoryFileError(FileFormatError):
     """A file is missing or malformed; the message names the file, the line and the column."""
 
 
@@ -46,91 +46,48 @@ class Report:
 # ------------------------------------------------------------------------------------------ read
 
 
-def read_rows(path: Path, required: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield (line number, row) from a UTF-8 CSV file, gzipped or not, checking its header."""
+def read_rows(path: Path, required: list[str]) -> Iterator[Row]:
+    """Rows of a UTF-8 CSV file, gzipped or not, checking its header (the shared row reader of core)."""
     if not path.is_file():
         raise TerritoryFileError(f"{path.name} : fichier introuvable ({path}).")
     opener = gzip.open if path.suffix == ".gz" else open
     try:
         with opener(path, "rb") as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as text:
-            reader = csv.DictReader(text)
-            missing = [column for column in required if column not in (reader.fieldnames or [])]
-            if missing:
-                raise TerritoryFileError(f"{path.name}, ligne 1 : colonne(s) manquante(s) : {', '.join(missing)}.")
-            for row in reader:
-                if None in row or any(value is None for value in row.values()):
-                    raise TerritoryFileError(f"{path.name}, ligne {reader.line_num} : nombre de colonnes incorrect.")
-                yield reader.line_num, row
-    except (OSError, EOFError, UnicodeDecodeError, csv.Error) as error:
+            yield from csv_rows(text, path.name, required=required)
+    except (OSError, EOFError, UnicodeDecodeError) as error:
         raise TerritoryFileError(f"{path.name} : fichier illisible ({error}).") from error
 
 
 # ------------------------------------------------------------------------------------------ map
 
 
-class _Row:
-    """Typed access to one CSV row, with errors that name the file, line and column."""
-
-    def __init__(self, filename: str, line: int, row: dict[str, str]):
-        self.filename, self.line, self.row = filename, line, row
-
-    def error(self, column: str, message: str) -> TerritoryFileError:
-        return TerritoryFileError(f"{self.filename}, ligne {self.line}, colonne « {column} » : {message}")
-
-    def text(self, column: str, *, required: bool = True) -> str:
-        value = self.row[column].strip()
-        if required and not value:
-            raise self.error(column, "valeur manquante.")
-        return value
-
-    def integer(self, column: str, *, required: bool = False) -> int | None:
-        value = self.text(column, required=required)
-        if not value:
-            return None
-        if not value.isdigit():
-            raise self.error(column, f"nombre entier attendu, pas « {value} ».")
-        return int(value)
-
-    def choice(self, column: str, allowed: set[str]) -> str:
-        value = self.text(column)
-        if value not in allowed:
-            raise self.error(column, f"valeur inconnue « {value} ».")
-        return value
-
-    def code(self, column: str, pattern, *, required: bool = True) -> str:
-        value = self.text(column, required=required)
-        if value and not pattern.match(value):
-            raise self.error(column, f"code invalide « {value} ».")
-        return value
-
-
-def map_region(r: _Row) -> dict:
+def map_region(r: Row) -> dict:
     return {
-        "code": r.text("code"),
-        "nom": r.text("nom"),
+        "code": r.text("code", required=True),
+        "nom": r.text("nom", required=True),
         "chef_lieu": r.text("chef_lieu", required=False),
         "zone": r.choice("zone", ZONES),
     }
 
 
-def map_departement(r: _Row) -> dict:
+def map_departement(r: Row) -> dict:
     return {
-        "code": r.text("code"),
-        "nom": r.text("nom"),
-        "region_id": r.text("code_region"),
+        "code": r.text("code", required=True),
+        "nom": r.text("nom", required=True),
+        "region_id": r.text("code_region", required=True),
         "chef_lieu": r.text("chef_lieu", required=False),
         "zone": r.choice("zone", ZONES),
     }
 
 
-def map_epci(r: _Row) -> dict:
-    nom = r.text("nom")
+def map_epci(r: Row) -> dict:
+    nom = r.text("nom", required=True)
     return {
         "siren": r.code("siren", SIREN),
         "nom": nom,
         "nom_recherche": normalize(nom),
         "type": r.choice("type", set(Epci.Type.values)),
-        "mode_financement": r.text("mode_financement"),
+        "mode_financement": r.text("mode_financement", required=True),
         "population": r.integer("population"),
         "population_totale": r.integer("population_totale"),
         "population_communes_insee": r.integer("population_communes_insee"),
@@ -138,8 +95,8 @@ def map_epci(r: _Row) -> dict:
     }
 
 
-def map_commune(r: _Row) -> dict:
-    nom = r.text("nom")
+def map_commune(r: Row) -> dict:
+    nom = r.text("nom", required=True)
     codes_postaux = r.text("codes_postaux", required=False).split()
     for code in codes_postaux:
         if not (len(code) == 5 and code.isdigit()):
@@ -148,8 +105,8 @@ def map_commune(r: _Row) -> dict:
         "code_insee": r.code("code_insee", INSEE_CODE),
         "nom": nom,
         "nom_recherche": normalize(nom),
-        "departement_id": r.text("code_departement"),
-        "region_id": r.text("code_region"),
+        "departement_id": r.text("code_departement", required=True),
+        "region_id": r.text("code_region", required=True),
         "epci_id": r.code("siren_epci", SIREN, required=False) or None,
         "zone": r.choice("zone", ZONES),
         "population": r.integer("population"),
@@ -164,7 +121,7 @@ class Kind:
     name: str
     model: type
     key: str
-    mapper: Callable[[_Row], dict]
+    mapper: Callable[[Row], dict]
     columns: list[str]
     # (field, kind it points to) checked against the rows of that kind in the same import
     references: tuple[tuple[str, str], ...] = ()
@@ -221,8 +178,7 @@ def read_kind(kind: Kind, data_dir: Path, known: dict[str, set[str]]) -> dict[st
     """Read and map one file into {key: values}, checking duplicates and references."""
     path = data_dir / FILES[kind.name]
     records: dict[str, dict] = {}
-    for line, row in read_rows(path, kind.columns):
-        typed = _Row(path.name, line, row)
+    for typed in read_rows(path, kind.columns):
         values = kind.mapper(typed)
         key = values[kind.key]
         if key in records:

@@ -3,6 +3,8 @@
 import re
 import unicodedata
 
+from django.db import models
+
 _SEPARATORS = re.compile(r"[^a-z0-9]+")
 # Both the long and the short form are typed by users ("St-Étienne", "Saint Etienne"): index the short one.
 _ABBREVIATIONS = {"saint": "st", "sainte": "ste", "saints": "sts", "saintes": "stes"}
@@ -28,3 +30,10 @@ def search_pattern(text: str) -> str:
     words = _words(text)
     pattern = normalize(text)
     return f"{pattern} " if words and words[-1] in _ABBREVIATIONS else pattern
+
+
+class ImmutableUnaccent(models.Func):
+    """``immutable_unaccent(text)``: accent folding usable in generated columns and indexes (migration 0001)."""
+
+    function = "immutable_unaccent"
+    output_field = models.TextField()

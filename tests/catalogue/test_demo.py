@@ -13,7 +13,7 @@ def test_load_demo_loads_the_real_catalogue_and_enjeux_and_is_idempotent(capsys)
     assert Enjeu.objects.count() == 17
     assert Service.objects.count() == 40
     assert Service.objects.get(slug="agents-en-intervention").porteur.name == "ANCT – Incubateur des territoires"
-    assert "Services : 0 créé(s)" in capsys.readouterr().out
+    assert "Services : 0 créé." in capsys.readouterr().out
 
 
 @pytest.mark.usefixtures("territories")

@@ -316,3 +316,78 @@ def v029_json():
         ],
         ensure_ascii=False,
     )
+
+
+def result_comments_csv(host="www.decidim.barcelona"):
+    """Comments on accountability results (a Barcelona open-data member): not proposal comments."""
+    rows = [
+        [
+            700 + number,
+            "2019-05-02 10:00:00 +0200",
+            f"Comentari {number}",
+            "ca",
+            number,
+            "Algú",
+            0,
+            0,
+            "",
+            "",
+            40 + number,
+            "Decidim::Accountability::Result",
+            f"https://{host}/processes/pam2016/f/42/results/{40 + number}",
+            "",
+        ]
+        for number in range(3)
+    ]
+    return csv_text(COMMENTS_HEADER, rows)
+
+
+def meetings_csv(host=HOST):
+    """A meetings export: it has an id and a title, like proposals, but its addresses point at meetings."""
+    return csv_text(
+        ["id", "title/fr", "description/fr", "start_time", "url"],
+        [
+            [
+                5,
+                "Réunion publique",
+                "Ordre du jour",
+                "2021-03-01 18:00:00 +0100",
+                f"https://{host}/processes/c/f/9/meetings/5",
+            ]
+        ],
+    )
+
+
+def brazilian_answers_csv(host="brasilparticipativo.presidencia.gov.br"):
+    """Answers with links relative to their instance, and a body typed in Markdown with a bare address."""
+    space = f"https://{host}/processes/programas"
+    header = [
+        "id",
+        "participatory_space/id",
+        "participatory_space/url",
+        "component/id",
+        "title/pt-BR",
+        "body/pt-BR",
+        "state",
+        "answer/pt-BR",
+        "url",
+    ]
+    return csv_text(
+        header,
+        [
+            [
+                245,
+                2,
+                space,
+                2,
+                "Programa de inclusão digital",
+                "Proposta **importante** para os municípios.\nVer https://www.gov.br/participamaisbrasil "
+                "e [a lei](/processes/programas/f/2/proposals/12).",
+                "accepted",
+                '<p>Incorporada: ver <a href="/processes/programas/f/2/proposals/245">a proposta</a> '
+                'e <a href="javascript:alert(1)">isto</a>.</p>',
+                f"https://{host}/processes/programas/f/2/proposals/245",
+            ],
+            [246, 2, space, 2, "Outra proposta", "Texto.", "", "", "javascript:alert(1)//"],
+        ],
+    )

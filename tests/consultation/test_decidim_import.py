@@ -3,7 +3,7 @@ import zipfile
 import pytest
 from django.core.management import CommandError, call_command
 
-from consultation.decidim import clean_html, localized, parse_timestamp, render_references
+from consultation.decidim.mapping import clean_body, localized, parse_timestamp, render_references
 from consultation.models import AuthorType, Comment, Contribution, Kind, State
 from tests.consultation import exports
 
@@ -84,7 +84,7 @@ def test_second_import_changes_nothing(files, capsys):
     call_command("import_decidim", path)
 
     assert list(Contribution.objects.order_by("pk").values_list("pk", "imported_at")) == before
-    assert "0 créé(s), 0 mis à jour, 4 inchangé(s)" in capsys.readouterr().out
+    assert "Propositions : 0 créée, 0 mise à jour, 4 inchangées." in capsys.readouterr().out
 
 
 @pytest.mark.usefixtures("territories")
@@ -238,7 +238,7 @@ def test_localized_prefers_french_then_authored_then_machine():
 
 
 def test_timestamps_with_offset_utc_or_iso():
-    from consultation.decidim import Row
+    from core.rows import Row
 
     row = Row("f.csv", 2, {})
     assert parse_timestamp("2021-07-01 10:00:00 +0200", row, "c").isoformat() == "2021-07-01T10:00:00+02:00"
@@ -247,8 +247,102 @@ def test_timestamps_with_offset_utc_or_iso():
 
 
 def test_plain_text_is_escaped_and_html_sanitised():
-    assert clean_html("a < b & c") == "<p>a &lt; b &amp; c</p>"
-    assert clean_html('<p>ok <a href="https://x.fr" onclick="x()">lien</a></p>') == (
+    assert clean_body("a < b & c") == "<p>a &lt; b &amp; c</p>"
+    assert clean_body('<p>ok <a href="https://x.fr" onclick="x()">lien</a></p>') == (
         '<p>ok <a href="https://x.fr" rel="noopener noreferrer nofollow">lien</a></p>'
     )
     assert render_references("voir gid://app/Decidim::Proposals::Proposal/12") == "voir proposition n° 12"
+
+
+@pytest.mark.usefixtures("territories")
+def test_comments_of_another_resource_are_refused_saying_what_the_file_holds(files):
+    run(files("valid.csv", exports.v023_csv()))
+    before = list(Contribution.objects.values_list("pk", "title"))
+
+    with pytest.raises(CommandError) as error:
+        call_command(
+            "import_decidim", files("decidim.barcelona-open-data-result_comments.csv", exports.result_comments_csv())
+        )
+
+    message = str(error.value)
+    assert "ce fichier contient des commentaires de résultats du suivi des réalisations" in message
+    assert "pas des propositions ni des commentaires de propositions" in message
+    assert "Fichiers attendus : l'export des propositions" in message and "-open-data-proposal_comments.csv" in message
+    assert list(Contribution.objects.values_list("pk", "title")) == before and not Comment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_meetings_file_given_alone_is_refused(files):
+    with pytest.raises(CommandError, match="ce fichier contient des réunions, pas des propositions"):
+        call_command("import_decidim", files("meetings.csv", exports.meetings_csv()))
+
+    assert not Contribution.objects.exists()
+
+
+@pytest.mark.usefixtures("territories")
+def test_other_members_of_an_open_data_zip_are_passed_over_and_listed(tmp_path, capsys):
+    path = exports.open_data_zip(tmp_path / "export.zip")
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("participez-open-data-result_comments.csv", exports.result_comments_csv())
+
+    call_command("import_decidim", path)
+
+    out = capsys.readouterr().out
+    assert "Fichier passé : export.zip/participez-open-data-result_comments.csv (des commentaires de résultats" in out
+    assert Contribution.objects.count() == 2 and Comment.objects.count() == 3
+
+
+@pytest.mark.usefixtures("territories")
+def test_comments_of_proposals_left_out_by_the_space_filter_are_not_counted_unchanged(files, tmp_path, capsys):
+    zip_path = exports.open_data_zip(tmp_path / "export.zip")
+    call_command("import_decidim", zip_path, verbosity=0)
+    capsys.readouterr()
+
+    call_command("import_decidim", zip_path, space_id=99)
+
+    out = capsys.readouterr().out
+    assert "Commentaires : 0 créé, 0 mis à jour, 0 inchangé." in out
+    assert "3 commentaires ignorés (proposition écartée par le filtre d'espace ou de composant)." in out
+    assert "2 propositions ignorées (autre espace participatif)." in out
+
+
+@pytest.mark.usefixtures("territories")
+def test_comments_alone_outside_the_chosen_space_are_skipped(tmp_path, files, capsys):
+    call_command("import_decidim", exports.open_data_zip(tmp_path / "export.zip"), verbosity=0)
+    capsys.readouterr()
+
+    call_command("import_decidim", files("comments.csv", exports.comments_csv()), space_id=99)
+
+    out = capsys.readouterr().out
+    assert "Commentaires : 0 créé, 0 mis à jour, 0 inchangé." in out
+    assert "3 commentaires ignorés (proposition absente de l'archive ou hors du filtre)." in out
+
+
+@pytest.mark.usefixtures("territories")
+def test_summary_words_agree_with_their_numbers(files, capsys):
+    run(files("a.csv", exports.v023_csv()))
+    capsys.readouterr()
+
+    call_command(
+        "import_decidim", files("b.csv", exports.v023_csv().replace("Prendre rendez-vous en mairie", "Autre"))
+    )
+
+    out = capsys.readouterr().out
+    assert "Propositions : 0 créée, 1 mise à jour, 3 inchangées." in out
+    assert "b.csv : 4 lignes lues." in out
+
+
+@pytest.mark.usefixtures("territories")
+def test_relative_links_become_absolute_markdown_is_rendered_and_only_http_links_are_kept(files):
+    run(files("programas.csv", exports.brazilian_answers_csv()))
+
+    contribution = Contribution.objects.get(decidim_id=245)
+    host = "https://brasilparticipativo.presidencia.gov.br"
+    assert f'<a href="{host}/processes/programas/f/2/proposals/245" rel="noopener noreferrer nofollow">' in (
+        contribution.answer
+    )
+    assert "javascript:" not in contribution.answer and 'href="/' not in contribution.answer
+    assert "<strong>importante</strong>" in contribution.body and "**" not in contribution.body
+    assert '<a href="https://www.gov.br/participamaisbrasil" rel="noopener noreferrer nofollow">' in contribution.body
+    assert f'<a href="{host}/processes/programas/f/2/proposals/12"' in contribution.body
+    assert Contribution.objects.get(decidim_id=246).url == ""  # javascript: kept nowhere

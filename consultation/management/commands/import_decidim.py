@@ -2,7 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from consultation.decidim import DecidimFormatError, import_decidim, read_enjeu_map
+from consultation.decidim import import_decidim, read_enjeu_map
+from core.french import plural, plural_word
+from core.rows import FileFormatError
 
 
 class Command(BaseCommand):
@@ -38,18 +40,48 @@ class Command(BaseCommand):
                 dry_run=dry_run,
                 progress=self.stdout.write,
             )
-        except DecidimFormatError as error:
+        except FileFormatError as error:
             raise CommandError(f"Import annulé, la base n'a pas été modifiée. {error}") from error
-        for kind in ("propositions", "commentaires"):
-            self.stdout.write(
-                f"{kind} : {report.created[kind]} créé(s), {report.updated[kind]} mis à jour, "
-                f"{report.unchanged[kind]} inchangé(s)."
-            )
-        for (kind, reason), count in sorted(report.skipped.items()):
-            self.stdout.write(f"{kind} ignoré(s) : {count} ({reason}).")
-        if report.unknown_columns:
-            self.stdout.write(f"Colonnes non reprises : {', '.join(sorted(report.unknown_columns))}.")
+        for line in summary(report):
+            self.stdout.write(line)
         if dry_run:
             self.stdout.write(self.style.WARNING("Simulation (--dry-run) : rien n'a été enregistré."))
         else:
             self.stdout.write(self.style.SUCCESS("Import terminé."))
+
+
+# The words of the summary, agreeing with the gender of each kind of row (singular, plural).
+WORDS = {
+    "propositions": {
+        "noun": ("proposition", "propositions"),
+        "created": ("créée", "créées"),
+        "updated": ("mise à jour", "mises à jour"),
+        "unchanged": ("inchangée", "inchangées"),
+        "skipped": ("ignorée", "ignorées"),
+    },
+    "commentaires": {
+        "noun": ("commentaire", "commentaires"),
+        "created": ("créé", "créés"),
+        "updated": ("mis à jour", "mis à jour"),
+        "unchanged": ("inchangé", "inchangés"),
+        "skipped": ("ignoré", "ignorés"),
+    },
+}
+
+
+def summary(report) -> list[str]:
+    """What an import did, in French lines whose words agree with their numbers (« 1 proposition créée »)."""
+    lines = []
+    for kind, words in WORDS.items():
+        counts = ", ".join(
+            plural(getattr(report, state)[kind], *words[state]) for state in ("created", "updated", "unchanged")
+        )
+        lines.append(f"{words['noun'][1].capitalize()} : {counts}.")
+    for (kind, reason), count in sorted(report.skipped.items()):
+        words = WORDS[kind]
+        lines.append(f"{plural(count, *words['noun'])} {plural_word(count, *words['skipped'])} ({reason}).")
+    for name, what in report.ignored_files:
+        lines.append(f"Fichier passé : {name} ({what}).")
+    if report.unknown_columns:
+        lines.append(f"Colonnes non reprises : {', '.join(sorted(report.unknown_columns))}.")
+    return lines

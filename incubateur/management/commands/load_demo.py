@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand
 
-from catalogue.demo import load_laureats, load_services
-from consultation.demo import load_enjeux, load_figures, load_investigations, load_sample_export
+from catalogue.demo import load_laureats, load_links as load_catalogue_links, load_services
+from consultation.demo import load_enjeux, load_figures, load_investigations, load_links, load_sample_export
+from core.french import plural
 
 
 class Command(BaseCommand):
@@ -11,14 +12,16 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        self.stdout.write(f"Grands enjeux : {load_enjeux()} créé(s).")
-        self.stdout.write(f"Investigations du PNI : {load_investigations()} créée(s).")
+        self.stdout.write(f"Grands enjeux : {plural(load_enjeux(), 'créé', 'créés')}.")
+        self.stdout.write(f"Investigations du PNI : {plural(load_investigations(), 'créée', 'créées')}.")
         load_figures()
-        self.stdout.write(f"Services : {load_services()} créé(s).")
-        self.stdout.write(f"Lauréats France Relance : {load_laureats()} créé(s).")
+        self.stdout.write(f"Services : {plural(load_services(), 'créé', 'créés')}.")
+        self.stdout.write(f"Lauréats France Relance : {plural(load_laureats(), 'créé', 'créés')}.")
+        links = load_links() + load_catalogue_links()
+        self.stdout.write(f"Liens entre enjeux, investigations et services : {plural(links, 'créé', 'créés')}.")
         report = load_sample_export()
         self.stdout.write(
-            f"Contributions d'exemple : {report.created['propositions']} créée(s), "
-            f"commentaires : {report.created['commentaires']} créé(s)."
+            f"Contributions d'exemple : {plural(report.created['propositions'], 'créée', 'créées')}, "
+            f"commentaires : {plural(report.created['commentaires'], 'créé', 'créés')}."
         )
         self.stdout.write(self.style.SUCCESS("Données de démonstration chargées."))

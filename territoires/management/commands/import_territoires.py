@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from territoires.importer import DATA_DIR, TerritoryFileError, import_territories
+from core.rows import FileFormatError
+from territoires.importer import DATA_DIR, import_territories
 
 
 class Command(BaseCommand):
@@ -19,7 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args, data_dir: Path, **options):
         try:
             report = import_territories(data_dir=data_dir, progress=self.stdout.write)
-        except TerritoryFileError as error:
+        except FileFormatError as error:
             raise CommandError(f"Import annulé, la base n'a pas été modifiée. {error}") from error
         absent = sum(report.absent.values())
         if absent:
