@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from catalogue.demo import load_laureats, load_services
+from catalogue.demo import load_laureats, load_services, load_synonyms
 from consultation.demo import load_enjeux, load_figures, load_investigations, load_sample_export
 
 
@@ -15,6 +15,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Investigations du PNI : {load_investigations()} créée(s).")
         load_figures()
         self.stdout.write(f"Services : {load_services()} créé(s).")
+        self.stdout.write(f"Synonymes de recherche : {load_synonyms()} créé(s).")
         self.stdout.write(f"Lauréats France Relance : {load_laureats()} créé(s).")
         report = load_sample_export()
         self.stdout.write(
