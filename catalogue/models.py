@@ -284,6 +284,11 @@ class Service(models.Model):
     def is_stopped(self) -> bool:
         return self.stage == Stage.ABANDON
 
+    @property
+    def audience_labels(self) -> list[str]:
+        labels = dict(AudienceKind.choices)
+        return [labels.get(kind, kind) for kind in self.audience_kinds]
+
 
 class Deployment(models.Model):
     """A body that uses a service ("qui l'utilise"): a commune, an EPCI, a département or another body."""

@@ -8,7 +8,8 @@ from catalogue.facets import NOT_FILTERS, active_filters, build_facets
 from catalogue.filters import SORT_CHOICES, ServiceFilterSet
 from catalogue.models import Deployment, Service
 from catalogue.opendata import CSV_COLUMNS, csv_rows
-from catalogue.publiccode import dump, to_publiccode
+from catalogue.publiccode import dump, missing_facts, to_publiccode
+from catalogue.search import close_services
 from catalogue.usage import deployments_by_departement
 from consultation.models import Enjeu
 from core.opendata import csv_response
@@ -48,7 +49,11 @@ def service_list(request):
         "current_sort": request.GET.get("sort") or "pertinence",
         "querystring": keep.urlencode(),
         "has_filters": any(key not in NOT_FILTERS and request.GET.get(key) for key in request.GET),
+        "typed": filterset.form.cleaned_data.get("q", "") if valid else "",
+        "has_facet_values": any(facet.values for facet in facets),
     }
+    if valid and context["typed"] and not page.paginator.count:
+        context["close_services"] = close_services(_list_queryset().active(), context["typed"])
     return render(request, "catalogue/service_list.html", context, status=200 if valid else 400)
 
 
@@ -98,4 +103,9 @@ def service_publiccode(request, slug):
         .prefetch_related("themes", Prefetch("deployments", queryset=deployments)),
         slug=slug,
     )
+    missing = missing_facts(service)
+    if missing:
+        return render(
+            request, "catalogue/publiccode_unavailable.html", {"service": service, "missing": missing}, status=404
+        )
     return HttpResponse(dump(to_publiccode(service)), content_type="application/yaml; charset=utf-8")

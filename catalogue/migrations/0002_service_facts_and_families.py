@@ -9,11 +9,11 @@ can move their own rows to the families first (accompagnement 0003 runs between 
 import json
 from pathlib import Path
 
-import catalogue.models
 import django.contrib.postgres.fields
 import django.db.models.functions.text
 from django.db import migrations, models
 
+import catalogue.models
 
 FAMILIES = Path(__file__).resolve().parent.parent / "data" / "thematiques.json"
 
