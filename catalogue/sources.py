@@ -30,7 +30,7 @@ def readable(source: str) -> Source:
         host = parts.hostname or ""
         host = host.removeprefix("www.")
         return Source(
-            f"Page de {HOSTS.get(host, host)}" + (f" : {parts.path.strip('/')}" if parts.path.strip("/") else ""),
+            f"Page de {HOSTS.get(host, host)}",
             source,
         )
     match = _REPOSITORY_FILE.match(source)

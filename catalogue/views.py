@@ -81,6 +81,7 @@ def service_detail(request, slug):
         "usage": deployments_by_departement(service, near=visitor),
         "visitor_commune": visitor,
         "commune_query": commune_query,
+        "publiccode_missing": missing_facts(service),
     }
     return render(request, "catalogue/service_detail.html", context)
 
