@@ -70,7 +70,9 @@ def build_facets(data: QueryDict, base_queryset, request=None) -> list[Facet]:
 
     services = _services_without(data, "theme", base_queryset, request)
     # The families in the order staff gave them: a short controlled list, read top to bottom.
-    themes = Thematique.objects.annotate(n=Count("services", filter=Q(services__in=services)))
+    themes = Thematique.objects.annotate(n=Count("services", filter=Q(services__in=services))).order_by(
+        "position", "name"
+    )
     add("theme", [(t.slug, t.name, t.n) for t in themes])
 
     services = _services_without(data, "enjeu", base_queryset, request)
