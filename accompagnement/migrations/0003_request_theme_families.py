@@ -1,6 +1,6 @@
-"""Requests keep their needs when the catalogue's thématiques become families (catalogue 0002 to 0003).
+"""Requests keep their needs when the catalogue's thématiques become families (catalogue 0003 to 0004).
 
-Each request's former labels are replaced by the families they were merged into, before catalogue 0003
+Each request's former labels are replaced by the families they were merged into, before catalogue 0004
 deletes the labels.
 """
 
@@ -18,8 +18,8 @@ def move_to_families(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("accompagnement", "0002_staff_group"),
-        ("catalogue", "0002_service_facts_and_families"),
+        ("catalogue", "0003_create_families"),
     ]
-    run_before = [("catalogue", "0003_remove_thematique_labels")]
+    run_before = [("catalogue", "0004_remove_thematique_labels")]
 
     operations = [migrations.RunPython(move_to_families, migrations.RunPython.noop)]

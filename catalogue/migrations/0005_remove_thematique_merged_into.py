@@ -2,6 +2,6 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-    dependencies = [("catalogue", "0003_remove_thematique_labels")]
+    dependencies = [("catalogue", "0004_remove_thematique_labels")]
 
     operations = [migrations.RemoveField(model_name="thematique", name="merged_into")]

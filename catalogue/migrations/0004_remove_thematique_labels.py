@@ -1,4 +1,4 @@
-"""Delete the former thématiques labels now merged into their family (see 0002), then name the families."""
+"""Delete the former thématiques labels now merged into their family (see 0003), then name the families."""
 
 import json
 from pathlib import Path
@@ -17,6 +17,6 @@ def remove_labels(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("catalogue", "0002_service_facts_and_families")]
+    dependencies = [("catalogue", "0003_create_families")]
 
     operations = [migrations.RunPython(remove_labels, migrations.RunPython.noop)]
