@@ -51,6 +51,7 @@ def service_list(request):
         "has_filters": any(key not in NOT_FILTERS and request.GET.get(key) for key in request.GET),
         "typed": filterset.form.cleaned_data.get("q", "") if valid else "",
         "has_facet_values": any(facet.values for facet in facets),
+        "has_other_filters": any(key not in NOT_FILTERS | {"q"} and request.GET.get(key) for key in request.GET),
     }
     if valid and context["typed"] and not page.paginator.count:
         context["close_services"] = close_services(_list_queryset().active(), context["typed"])

@@ -50,7 +50,7 @@ def test_service_page_answers_in_the_order_a_commune_asks(client):
 def test_sources_are_readable_links_with_their_version_and_date(client):
     html = client.get("/services/messages/").content.decode()
 
-    assert "Informations relevées le 1 décembre 2026" in html
+    assert "Informations relevées le 1er décembre 2026" in html
     assert (
         '<a href="https://github.com/betagouv/beta.gouv.fr/blob/693fb7c4d86300526fdf743fd43a586d71adb242/content/'
         '_startups/messages.md" rel="noopener">Fiche beta.gouv.fr de « messages »</a> (version 693fb7c)'
@@ -76,7 +76,11 @@ def test_the_licence_says_what_is_known_of_it(client):
     assert "Licence non vérifiée : le dépôt n’a pas pu être lu." in unverified
     assert "Aucune licence dans son dépôt : sans licence, le code publié ne peut pas être réutilisé." in none
     assert "Aucun dépôt de code public n’est connu." in no_repository
-    assert "Pas de fiche publiccode.yml" in no_repository
+    assert "Pas de fiche publiccode.yml, faute de dépôt connu." in no_repository
+    assert (
+        'Pas encore de fiche publiccode.yml (le format standard de description des logiciels publics) : <a href="/services/agents-en-intervention/publiccode.yml">ce qui manque</a>'
+        in unverified
+    )
 
 
 @pytest.mark.usefixtures("territories")
