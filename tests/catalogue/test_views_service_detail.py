@@ -78,8 +78,8 @@ def test_the_licence_says_what_is_known_of_it(client):
     assert "Aucun dépôt de code public n’est connu." in no_repository
     assert "Pas de fiche publiccode.yml, faute de dépôt connu." in no_repository
     assert (
-        'Pas encore de fiche publiccode.yml (le format standard de description des logiciels publics) : <a href="/services/agents-en-intervention/publiccode.yml">ce qui manque</a>'
-        in unverified
+        "Pas encore de fiche publiccode.yml (le format standard de description des logiciels publics) : "
+        '<a href="/services/agents-en-intervention/publiccode.yml">ce qui manque</a>' in unverified
     )
 
 
