@@ -2,7 +2,8 @@
 
 ``services.json`` and ``services_more.json`` are copies of ``../shared/data/catalogue`` (see data/README.md);
 ``thematiques.json`` sorts their labels into the families of the catalogue, ``synonymes.json`` holds the
-words communes type. Deployments are loaded only where a public source states them (``DEPLOYMENTS``).
+words communes type, ``precisions.json`` puts facts their descriptions state (for whom, which instance)
+into the fields the page shows. Deployments are loaded only where a public source states them (``DEPLOYMENTS``).
 Loading twice changes nothing: rows are matched on their slug (or term) and only real changes are written.
 """
 
@@ -100,16 +101,25 @@ def load_synonyms(path: Path = DATA_DIR / "synonymes.json") -> int:
     return created_count
 
 
+PRECISION_FIELDS = ["audience_kinds", "audience", "instance_url", "operator"]
+
+
 @transaction.atomic
 def load_services(paths: list[Path] = SERVICE_FILES) -> int:
     """Create the services of the shipped files, or update those whose facts changed; return how many were created."""
     enjeux = {enjeu.source_id: enjeu for enjeu in Enjeu.objects.all()}
     existing = {service.slug: service for service in Service.objects.all()}
     family_of = load_thematiques()
+    precisions = json.loads((DATA_DIR / "precisions.json").read_text(encoding="utf-8"))["services"]
     created_count = 0
     for path in paths:
         for item in json.loads(path.read_text(encoding="utf-8")):
-            values = {**map_service(item), "porteur": _porteur(item["porteur"])}
+            stated = precisions.get(item["slug"], {})
+            values = {
+                **map_service(item),
+                **{name: stated[name] for name in PRECISION_FIELDS if name in stated},
+                "porteur": _porteur(item["porteur"]),
+            }
             service = existing.get(item["slug"])
             if service is None:
                 service = Service.objects.create(slug=item["slug"], **values)

@@ -32,6 +32,9 @@ def test_facts_keep_their_evidence_and_unknown_facts_stay_unknown():
     assert dotations.repository_previous == "https://git.leximpact.dev/openfisca/openfisca-france-dotations-locales"
     assert Service.objects.get(slug="messages").france_relance is None  # no source says it either way
     assert Service.objects.get(slug="diagbruit").anct_role == "sponsor"
+    grist = Service.objects.get(slug="grist")  # its description says for whom and who runs the instance
+    assert (grist.audience_kinds, grist.instance_url) == (["commune"], "https://grist.incubateur.anct.gouv.fr")
+    assert Service.objects.get(slug="umap").audience == ""  # nothing stated, nothing shown
 
 
 @pytest.mark.usefixtures("territories")
