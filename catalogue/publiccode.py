@@ -202,6 +202,8 @@ class _Mapper:
             }
         if isinstance(value, list):
             return [item for item in (self.clean(item, key) for item in value) if item is not None]
+        if isinstance(value, str) and not value.strip():
+            return None  # an empty text says nothing (grist-core writes version: '')
         if isinstance(value, bool | str):
             if key.rsplit(".", 1)[-1] in URL_KEYS and not _is_web_address(value):
                 self.ignore(key, "adresse qui n'est pas en http ou https")
