@@ -26,7 +26,6 @@ def _public_pages() -> dict[str, str]:
         "catalogue, aucun résultat": "/services/?q=zzzzqqq",
         "fiche service": service.get_absolute_url(),
         "fiche d'un service arrêté": "/services/comobi/",
-        "pas de fiche publiccode.yml": "/services/comobi/publiccode.yml",
         "consultation": "/consultation/",
         "enjeu": f"/consultation/enjeux/{Enjeu.objects.order_by('number').first().slug}/",
         "contributions": "/consultation/contributions/?q=numérique",

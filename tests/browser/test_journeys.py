@@ -78,7 +78,7 @@ def test_a_commune_too_large_is_told_why(page):
     page.goto("/accompagnement/demande/")
     pick_with_keyboard(page, "Commune", "Annecy", "Annecy")
     fill_requester(page)
-    page.get_by_role("checkbox", name="Données", exact=True).check(force=True)
+    page.get_by_role("checkbox", name="Données, cartes et adresses", exact=True).check(force=True)
     page.get_by_role("button", name="Envoyer ma demande").click()
 
     error = page.locator("#id_commune-error, [id^='id_commune'][id$='error'], .fr-error-text").first

@@ -79,7 +79,7 @@ def test_the_licence_says_what_is_known_of_it(client):
     assert "Pas de fiche publiccode.yml, faute de dépôt connu." in no_repository
     assert (
         "Pas encore de fiche publiccode.yml (le format standard de description des logiciels publics) : "
-        '<a href="/services/agents-en-intervention/publiccode.yml">ce qui manque</a>' in unverified
+        "sa licence n&#x27;a pas été vérifiée dans le dépôt, entre autres." in unverified
     )
 
 
