@@ -82,7 +82,7 @@ class DiagnosticRequestForm(DsfrBaseForm):
     )
     services = forms.ModelMultipleChoiceField(
         label="Services qui vous intéressent (facultatif)",
-        queryset=Service.objects.published(),
+        queryset=Service.objects.published().active(),
         to_field_name="slug",
         required=False,
         widget=forms.CheckboxSelectMultiple,

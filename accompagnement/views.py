@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accompagnement import workflow
 from accompagnement.eligibility import POPULATION_SOURCE, check_commune, check_epci
-from accompagnement.forms import DiagnosticRequestForm, EligibilityForm, MessageForm
+from accompagnement.forms import NEEDS_MAX, DiagnosticRequestForm, EligibilityForm, MessageForm
 from accompagnement.models import DiagnosticRequest, Event, Status
 from accompagnement.ratelimit import is_limited
 from catalogue.models import Service
@@ -70,10 +70,14 @@ def _initial(request) -> dict:
     if epci:
         initial["epci"] = f"{epci.nom} ({epci.siren})"
     slugs = [slug for slug in request.GET.getlist("service")[:10] if _SLUG.fullmatch(slug)]
-    services = Service.objects.published().filter(slug__in=slugs) if slugs else []
+    services = Service.objects.published().active().filter(slug__in=slugs) if slugs else []
     if services:
         initial["services"] = list(services)
         initial["themes"] = list({theme for service in services for theme in service.themes.all()})
+    # The words typed in the catalogue's search when it found nothing ("Décrire votre besoin").
+    needs = " ".join(request.GET.get("besoin", "").split())[:NEEDS_MAX]
+    if needs:
+        initial["needs"] = needs
     return initial
 
 

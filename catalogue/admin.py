@@ -5,6 +5,7 @@ from catalogue.models import (
     Deployment,
     Laureat,
     Porteur,
+    SearchSynonym,
     Service,
     ServiceEnjeu,
     ServiceInvestigation,
@@ -22,9 +23,16 @@ class PorteurAdmin(admin.ModelAdmin):
 
 @admin.register(Thematique)
 class ThematiqueAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name"]
+    list_display = ["name", "position", "description", "slug"]
+    list_editable = ["position"]
+    search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(admin.ModelAdmin):
+    list_display = ["term", "expansion"]
+    search_fields = ["term", "expansion"]
 
 
 class DeploymentInline(admin.TabularInline):
@@ -63,10 +71,53 @@ class ServiceAdmin(admin.ModelAdmin):
     actions = ["publish", "unpublish"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "summary", "is_published", "public_page"]}),
-        ("Contenu", {"fields": ["description", "problem", "audience", "how_to_adopt"]}),
-        ("Code et maturité", {"fields": ["website", "repository", "license", "code_status", "stage", "stage_detail"]}),
-        ("Porteur et classement", {"fields": ["porteur", "themes", "contact"]}),
+        ("Ce qu'il résout, et pour qui", {"fields": ["description", "problem", "audience_kinds", "audience"]}),
+        (
+            "Coût et accès",
+            {"fields": ["cost", "cost_detail", "instance_url", "operator", "website", "contact", "how_to_adopt"]},
+        ),
+        (
+            "Code et maturité",
+            {
+                "fields": [
+                    "repository",
+                    "repository_previous",
+                    "repository_evidence",
+                    "license",
+                    "license_evidence",
+                    "code_status",
+                    "stage",
+                    "stage_detail",
+                ]
+            },
+        ),
+        ("Porteur et classement", {"fields": ["porteur", "anct_role", "themes"]}),
         ("France Relance", {"fields": ["france_relance", "funding_eur", "scaled_2023"]}),
+        (
+            "Fiche publiccode.yml",
+            {
+                "classes": ["collapse"],
+                "description": "Ce que le standard publiccode.yml 0.4 demande pour publier la fiche du logiciel.",
+                "fields": [
+                    "language",
+                    "features",
+                    "categories",
+                    "platforms",
+                    "software_type",
+                    "development_status",
+                    "maintenance_type",
+                    "maintenance_contacts",
+                    "maintenance_contractors",
+                    "localisation_ready",
+                    "available_languages",
+                    "logo",
+                    "used_by",
+                    "other_descriptions",
+                    "publiccode_extra",
+                    "publiccode_path",
+                ],
+            },
+        ),
         ("Sources", {"fields": ["sources", "notes", "facts_checked_at", "created_at", "updated_at"]}),
     ]
 

@@ -12,7 +12,7 @@ from catalogue.models import Deployment, Porteur, Service, Thematique
 class ThematiqueSerializer(serializers.ModelSerializer):
     class Meta:
         model = Thematique
-        fields = ["slug", "name"]
+        fields = ["slug", "name", "description"]
 
 
 class PorteurSerializer(serializers.ModelSerializer):
@@ -51,14 +51,21 @@ class ServiceSerializer(serializers.ModelSerializer):
             "description",
             "problem",
             "audience",
+            "audience_kinds",
+            "cost",
+            "cost_detail",
+            "instance_url",
+            "operator",
             "how_to_adopt",
             "website",
             "repository",
+            "repository_previous",
             "license",
             "code_status",
             "stage",
             "stage_detail",
             "porteur",
+            "anct_role",
             "themes",
             "enjeux",
             "france_relance",

@@ -1,9 +1,14 @@
-"""Demo data of the catalogue: the real services of ``data/services.json`` (public facts, with sources).
+"""The real catalogue shipped in ``data/`` (public facts, each with its source), loaded by ``load_demo``.
 
-Deployments are loaded only where a public source states them (``DEPLOYMENTS`` below).
+``services.json`` and ``services_more.json`` are copies of ``../shared/data/catalogue`` (see data/README.md);
+``thematiques.json`` sorts their labels into the families of the catalogue, ``synonymes.json`` holds the
+words communes type, ``precisions.json`` puts facts their descriptions state (for whom, which instance)
+into the fields the page shows. Deployments are loaded only where a public source states them (``DEPLOYMENTS``).
+Loading twice changes nothing: rows are matched on their slug (or term) and only real changes are written.
 """
 
 import json
+from datetime import date
 from pathlib import Path
 
 from django.db import transaction
@@ -14,6 +19,7 @@ from catalogue.models import (
     Deployment,
     Laureat,
     Porteur,
+    SearchSynonym,
     Service,
     ServiceEnjeu,
     ServiceInvestigation,
@@ -23,6 +29,9 @@ from catalogue.models import (
 from consultation.models import Enjeu, Investigation, LinkBasis
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+SERVICE_FILES = [DATA_DIR / "services.json", DATA_DIR / "services_more.json"]
+# The day the shared data set was compiled from its sources (data/README.md): the date the pages give.
+FACTS_COMPILED_ON = date(2026, 12, 1)
 # services.json says ``source`` when a source ties a service to an enjeu, ``inferred-by-topic`` otherwise.
 ENJEU_BASES = {"source": LinkBasis.SOURCE, "inferred-by-topic": LinkBasis.THEME}
 
@@ -38,22 +47,28 @@ DEPLOYMENTS = [
 
 
 def map_service(item: dict) -> dict:
-    """Model values of one service record; unknown facts stay empty, never invented."""
+    """Model values of one service record; a fact the record does not hold stays empty, never invented."""
     return {
         "name": item["name"],
         "summary": item["summary"],
         "description": item["description"] or "",
         "website": item["website"] or "",
         "repository": item["repository"] or "",
+        "repository_previous": item.get("repository_previous") or "",
+        "repository_evidence": item.get("repository_evidence") or "",
         "license": item["license"] or "",
+        "license_evidence": item.get("license_evidence") or "",
+        "publiccode_path": item.get("publiccode_path") or "",
         "code_status": item["code_status"] or CodeStatus.UNKNOWN,
         "stage": item["stage"] or Stage.UNKNOWN,
         "stage_detail": (item.get("stage_detail") or "")[:500],
-        "france_relance": bool(item["france_relance"]),
-        "funding_eur": item["funding_eur"],
-        "scaled_2023": bool(item["scaled_2023"]),
+        "anct_role": item.get("anct_role") or "",
+        "france_relance": item["france_relance"],
+        "funding_eur": item.get("funding_eur"),
+        "scaled_2023": bool(item.get("scaled_2023")),
         "sources": item["sources"],
         "notes": item.get("notes") or "",
+        "facts_checked_at": FACTS_COMPILED_ON,
     }
 
 
@@ -66,33 +81,62 @@ def _porteur(data: dict) -> Porteur | None:
     return porteur
 
 
+def load_thematiques(path: Path = DATA_DIR / "thematiques.json") -> dict[str, Thematique]:
+    """The families (created when missing, staff's edits kept); return each former label's family."""
+    family_of = {}
+    for position, item in enumerate(json.loads(path.read_text(encoding="utf-8"))["families"], start=1):
+        family, _ = Thematique.objects.get_or_create(
+            slug=item["slug"],
+            defaults={"name": item["name"], "description": item["description"], "position": position},
+        )
+        family_of.update({label: family for label in item["labels"]})
+    return family_of
+
+
+def load_synonyms(path: Path = DATA_DIR / "synonymes.json") -> int:
+    """The words communes type, created when missing; a term staff edited or removed is left as it is."""
+    created_count = 0
+    for term, expansion in json.loads(path.read_text(encoding="utf-8"))["synonyms"].items():
+        _, created = SearchSynonym.objects.get_or_create(term=term, defaults={"expansion": expansion})
+        created_count += created
+    return created_count
+
+
+PRECISION_FIELDS = ["audience_kinds", "audience", "instance_url", "operator"]
+
+
 @transaction.atomic
-def load_services(path: Path = DATA_DIR / "services.json") -> int:
-    """Create the services of the shipped file, or update those whose facts changed; return how many were created."""
+def load_services(paths: list[Path] = SERVICE_FILES) -> int:
+    """Create the services of the shipped files, or update those whose facts changed; return how many were created."""
     enjeux = {enjeu.source_id: enjeu for enjeu in Enjeu.objects.all()}
     existing = {service.slug: service for service in Service.objects.all()}
+    family_of = load_thematiques()
+    precisions = json.loads((DATA_DIR / "precisions.json").read_text(encoding="utf-8"))["services"]
     created_count = 0
-    for item in json.loads(path.read_text(encoding="utf-8")):
-        values = {**map_service(item), "porteur": _porteur(item["porteur"])}
-        service = existing.get(item["slug"])
-        if service is None:
-            service = Service.objects.create(slug=item["slug"], **values)
-            created_count += 1
-        elif any(getattr(service, field) != value for field, value in values.items()):
-            # Only a real change touches the row, so "mis à jour le" stays true.
-            for field, value in values.items():
-                setattr(service, field, value)
-            service.save()
-        themes = [
-            Thematique.objects.get_or_create(name=name, defaults={"slug": slugify(name)})[0] for name in item["themes"]
-        ]
-        service.themes.set(themes)
-        for key in item["enjeux"]:
-            ServiceEnjeu.objects.update_or_create(
-                service=service,
-                enjeu=enjeux[key],
-                defaults={"basis": ENJEU_BASES.get(item["enjeux_basis"] or "", LinkBasis.THEME)},
-            )
+    for path in paths:
+        for item in json.loads(path.read_text(encoding="utf-8")):
+            stated = precisions.get(item["slug"], {})
+            values = {
+                **map_service(item),
+                **{name: stated[name] for name in PRECISION_FIELDS if name in stated},
+                "porteur": _porteur(item["porteur"]),
+            }
+            service = existing.get(item["slug"])
+            if service is None:
+                service = Service.objects.create(slug=item["slug"], **values)
+                created_count += 1
+            elif any(getattr(service, field) != value for field, value in values.items()):
+                # Only a real change touches the row, so "mis à jour le" stays true.
+                for field, value in values.items():
+                    setattr(service, field, value)
+                service.save()
+            service.themes.set({family_of[label] for label in item["themes"] if label in family_of})
+            for key in (key for key in item.get("enjeux", []) if key in enjeux):
+                ServiceEnjeu.objects.update_or_create(
+                    service=service,
+                    enjeu=enjeux[key],
+                    defaults={"basis": ENJEU_BASES.get(item.get("enjeux_basis") or "", LinkBasis.THEME)},
+                )
     for slug, departement, other_body, source in DEPLOYMENTS:
         Deployment.objects.get_or_create(
             service=Service.objects.get(slug=slug),

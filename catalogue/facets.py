@@ -19,11 +19,7 @@ from consultation.models import Enjeu
 from territoires.models import Departement
 
 # Parameters that are not filters: they never become tags and are dropped when a filter changes.
-# The thématiques facet shows the most used values first, this many unless the visitor asks for all
-# (``thematiques=toutes``): a long list of checkboxes is hard to scan and heavy on slow devices.
-THEMES_SHOWN = 8
-ALL_THEMES_PARAMETER, ALL_THEMES_VALUE = "thematiques", "toutes"
-NOT_FILTERS = {"page", "sort", "page_size", "format", ALL_THEMES_PARAMETER}
+NOT_FILTERS = {"page", "sort", "page_size", "format"}
 
 
 @dataclass
@@ -40,14 +36,13 @@ class Facet:
     label: str
     values: list[FacetValue] = field(default_factory=list)
     multiple: bool = True
-    hidden: int = 0  # values left out of a shortened list
 
 
 def _services_without(data: QueryDict, name: str, base_queryset, request):
     """The services kept by every active filter but ``name``."""
     other = data.copy()
     other.pop(name, None)
-    filterset = ServiceFilterSet(other, queryset=base_queryset, request=request)
+    filterset = ServiceFilterSet(other, queryset=base_queryset, request=request, include_stopped=name == "stage")
     if not filterset.is_valid():
         return base_queryset.none()
     return filterset.qs.order_by().values("pk")
@@ -74,10 +69,11 @@ def build_facets(data: QueryDict, base_queryset, request=None) -> list[Facet]:
         facets.append(facet)
 
     services = _services_without(data, "theme", base_queryset, request)
-    themes = Thematique.objects.annotate(n=Count("services", filter=Q(services__in=services))).order_by("-n", "name")
+    # The families in the order staff gave them: a short controlled list, read top to bottom.
+    themes = Thematique.objects.annotate(n=Count("services", filter=Q(services__in=services))).order_by(
+        "position", "name"
+    )
     add("theme", [(t.slug, t.name, t.n) for t in themes])
-    if data.get(ALL_THEMES_PARAMETER) != ALL_THEMES_VALUE:
-        _shorten(facets[-1], THEMES_SHOWN)
 
     services = _services_without(data, "enjeu", base_queryset, request)
     enjeux = Enjeu.objects.annotate(n=Count("services", filter=Q(services__in=services))).order_by("number")
@@ -94,18 +90,12 @@ def build_facets(data: QueryDict, base_queryset, request=None) -> list[Facet]:
         add(name, [(value, label, counts.get(value, 0)) for value, label in choices])
 
     counts = _choice_counts(_services_without(data, "france_relance", base_queryset, request), "france_relance")
+    # A service no source ties to France Relance (None) counts for neither answer.
     add("france_relance", [("true", "oui", counts.get(True, 0)), ("false", "non", counts.get(False, 0))], False)
 
     services = _services_without(data, "departement", base_queryset, request)
     add("departement", _departement_counts(services), False)
     return facets
-
-
-def _shorten(facet: Facet, shown: int) -> None:
-    """Keep the first ``shown`` values and every selected one."""
-    kept = [value for n, value in enumerate(facet.values) if n < shown or value.selected]
-    facet.hidden = len(facet.values) - len(kept)
-    facet.values = kept
 
 
 def _departement_counts(services) -> list[tuple[str, str, int]]:

@@ -47,7 +47,11 @@ class ServiceFilterSet(django_filters.FilterSet):
     porteur = django_filters.MultipleChoiceFilter(
         label="Porteur", field_name="porteur__kind", choices=Porteur.Kind.choices
     )
-    stage = django_filters.MultipleChoiceFilter(label="Maturité", choices=Stage.choices)
+    stage = django_filters.MultipleChoiceFilter(
+        label="Maturité",
+        choices=Stage.choices,
+        help_text="Les services arrêtés ne sont montrés que si vous cochez « arrêté ».",
+    )
     france_relance = slug_filter(django_filters.ChoiceFilter)(
         label="Soutenu par France Relance", choices=[("true", "oui"), ("false", "non")], method="filter_france_relance"
     )
@@ -61,6 +65,12 @@ class ServiceFilterSet(django_filters.FilterSet):
     class Meta:
         model = Service
         fields = ["q", "theme", "enjeu", "code", "porteur", "stage", "france_relance", "departement", "sort"]
+
+    def __init__(self, *args, include_stopped: bool = False, **kwargs):
+        # Stopped services are left out unless the visitor asks for them (stage=abandon); the facets
+        # count them with ``include_stopped`` so that the "arrêté" box shows how many there are.
+        super().__init__(*args, **kwargs)
+        self.include_stopped = include_stopped
 
     def filter_q(self, queryset, name, value):
         # One choice of search step per request, shared with the facets' FilterSets (see facets.py).
@@ -93,6 +103,8 @@ class ServiceFilterSet(django_filters.FilterSet):
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
+        if not self.include_stopped and Stage.ABANDON not in (self.form.cleaned_data.get("stage") or []):
+            queryset = queryset.active()
         sort = self.form.cleaned_data.get("sort") or "pertinence"
         if sort in SORTS:
             return queryset.order_by(*SORTS[sort])

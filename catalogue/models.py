@@ -1,5 +1,6 @@
 """The catalogue of open-source digital services for local authorities."""
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
@@ -26,7 +27,7 @@ class Porteur(models.Model):
         PUBLIC = "public", "public"
         PRIVATE = "private", "privé"
         ASSOCIATION = "association", "association"
-        UNKNOWN = "unknown", "non renseigné"
+        UNKNOWN = "unknown", "inconnue"
 
     name = models.CharField("nom", max_length=200, unique=True)
     slug = models.SlugField("identifiant d'URL", max_length=200, unique=True)
@@ -43,13 +44,19 @@ class Porteur(models.Model):
 
 
 class Thematique(models.Model):
+    """A family of needs from the small controlled list that staff manage (catalogue facets, ANSM form)."""
+
     name = models.CharField("nom", max_length=100, unique=True)
     slug = models.SlugField("identifiant d'URL", max_length=100, unique=True)
+    description = models.CharField(
+        "ce qu'elle couvre", max_length=300, blank=True, help_text="Quelques exemples de besoins, en une ligne."
+    )
+    position = models.PositiveSmallIntegerField("ordre d'affichage", default=0)
 
     class Meta:
         verbose_name = "thématique"
         verbose_name_plural = "thématiques"
-        ordering = ["name"]
+        ordering = ["position", "name"]
 
     def __str__(self):
         return self.name
@@ -59,20 +66,72 @@ class CodeStatus(models.TextChoices):
     OPEN = "open", "code ouvert"
     OPENING = "opening", "ouverture en cours"
     CLOSED = "closed", "code fermé"
-    UNKNOWN = "unknown", "statut du code non renseigné"
+    UNKNOWN = "unknown", "statut du code inconnu"
 
 
 class Stage(models.TextChoices):
     CONSTRUCTION = "construction", "en construction"
-    ACCELERATION = "acceleration", "en accélération"
+    ACCELERATION = "acceleration", "en déploiement"
     PERENNISATION = "perennisation", "pérennisé"
     ABANDON = "abandon", "arrêté"
-    UNKNOWN = "unknown", "maturité non renseignée"
+    UNKNOWN = "unknown", "maturité inconnue"
+
+
+class AnctRole(models.TextChoices):
+    INCUBATED = "incubateur", "incubé ou porté par l'Incubateur des territoires"
+    SPONSOR = "sponsor", "soutenu par l'ANCT, sans être incubé par l'Incubateur des territoires"
+
+
+class Cost(models.TextChoices):
+    FREE_SERVICE = "free_service", "service gratuit pour les collectivités"
+    FREE_SOFTWARE = "free_software", "logiciel libre à installer soi-même, sans service hébergé"
+    PAID = "paid", "offre payante"
+    UNKNOWN = "unknown", "coût non connu"
+
+
+class AudienceKind(models.TextChoices):
+    COMMUNE = "commune", "communes"
+    EPCI = "epci", "intercommunalités (EPCI)"
+    DEPARTEMENT = "departement", "départements"
+    REGION = "region", "régions"
+    OTHER = "other", "autres organismes publics"
+
+
+# publiccode.yml (standard 0.4) values, see catalogue/publiccode_rules.py.
+class SoftwareType(models.TextChoices):
+    WEB = "standalone/web", "application web"
+    MOBILE = "standalone/mobile", "application mobile"
+    DESKTOP = "standalone/desktop", "logiciel de bureau"
+    BACKEND = "standalone/backend", "logiciel serveur"
+    IOT = "standalone/iot", "objets connectés"
+    OTHER = "standalone/other", "autre logiciel autonome"
+    ADDON = "addon", "extension d'un autre logiciel"
+    LIBRARY = "library", "bibliothèque de code"
+    CONFIGURATION = "configurationFiles", "fichiers de configuration"
+
+
+class DevelopmentStatus(models.TextChoices):
+    CONCEPT = "concept", "concept"
+    DEVELOPMENT = "development", "en développement"
+    BETA = "beta", "en test (bêta)"
+    STABLE = "stable", "stable"
+    OBSOLETE = "obsolete", "obsolète"
+
+
+class MaintenanceType(models.TextChoices):
+    INTERNAL = "internal", "maintenu par le propriétaire du dépôt"
+    CONTRACT = "contract", "maintenu sous contrat"
+    COMMUNITY = "community", "maintenu par une communauté"
+    NONE = "none", "plus maintenu"
 
 
 class ServiceQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
+
+    def active(self):
+        """Services that are not stopped: the only ones a commune can adopt or ask about."""
+        return self.exclude(stage=Stage.ABANDON)
 
     def with_open_code(self):
         return self.filter(code_status=Service.CodeStatus.OPEN)
@@ -81,6 +140,7 @@ class ServiceQuerySet(models.QuerySet):
 class Service(models.Model):
     CodeStatus = CodeStatus
     Stage = Stage
+    Cost = Cost
 
     name = models.CharField("nom", max_length=200)
     slug = models.SlugField("identifiant d'URL", max_length=200, unique=True)
@@ -89,9 +149,27 @@ class Service(models.Model):
     problem = models.TextField("problème résolu", blank=True)
     audience = models.TextField("pour qui", blank=True)
     how_to_adopt = models.TextField("comment l'adopter", blank=True)
+    audience_kinds = ArrayField(
+        models.CharField(max_length=12, choices=AudienceKind.choices),
+        verbose_name="collectivités visées",
+        default=list,
+        blank=True,
+    )
+    cost = models.CharField("coût", max_length=15, choices=Cost.choices, default=Cost.UNKNOWN)
+    cost_detail = models.CharField("précision sur le coût", max_length=300, blank=True)
+    instance_url = models.URLField(
+        "instance qu'une collectivité peut rejoindre",
+        max_length=500,
+        blank=True,
+        help_text="Adresse d'une instance hébergée ouverte aux collectivités, si une source le dit.",
+    )
+    operator = models.CharField("qui exploite cette instance", max_length=200, blank=True)
     website = models.URLField("site web", max_length=500, blank=True)
     repository = models.URLField("dépôt du code source", max_length=500, blank=True)
-    license = models.CharField("licence (identifiant SPDX)", max_length=100, blank=True)
+    repository_previous = models.URLField("ancienne adresse du dépôt", max_length=500, blank=True)
+    repository_evidence = models.TextField("d'où vient l'adresse du dépôt", blank=True)
+    license = models.CharField("licence (expression SPDX)", max_length=100, blank=True)
+    license_evidence = models.TextField("d'où vient la licence", blank=True)
     code_status = models.CharField(
         "statut du code", max_length=10, choices=CodeStatus.choices, default=CodeStatus.UNKNOWN
     )
@@ -100,6 +178,7 @@ class Service(models.Model):
     porteur = models.ForeignKey(
         Porteur, verbose_name="porteur", on_delete=models.PROTECT, null=True, blank=True, related_name="services"
     )
+    anct_role = models.CharField("rôle de l'ANCT", max_length=12, choices=AnctRole.choices, blank=True)
     themes = models.ManyToManyField(Thematique, verbose_name="thématiques", blank=True, related_name="services")
     enjeux = models.ManyToManyField(
         Enjeu, verbose_name="grands enjeux", through="ServiceEnjeu", blank=True, related_name="services"
@@ -111,13 +190,46 @@ class Service(models.Model):
         blank=True,
         related_name="services",
     )
-    france_relance = models.BooleanField("soutenu par France Relance", default=False)
+    # None: no source says whether France Relance funded it.
+    france_relance = models.BooleanField("soutenu par France Relance", null=True, blank=True, default=None)
     funding_eur = models.PositiveIntegerField("montant France Relance (€)", null=True, blank=True)
     scaled_2023 = models.BooleanField("accéléré en 2023", default=False)
     contact = models.CharField("contact public (courriel ou adresse web)", max_length=300, blank=True)
     sources = models.JSONField("sources des informations", default=list, blank=True)
     notes = models.TextField("notes sur les sources", blank=True)
-    facts_checked_at = models.DateField("informations vérifiées le", null=True, blank=True)
+    facts_checked_at = models.DateField("informations relevées le", null=True, blank=True)
+    # What publiccode.yml (standard 0.4) says of the software; empty until a source or an import says it.
+    language = models.CharField(
+        "langue du résumé et de la description", max_length=35, default="fr", help_text="Code BCP 47 : fr, en, it…"
+    )
+    features = models.JSONField("fonctionnalités", default=list, blank=True, help_text="Une liste de textes.")
+    categories = ArrayField(
+        models.CharField(max_length=50),
+        verbose_name="catégories publiccode.yml",
+        default=list,
+        blank=True,
+        help_text="Valeurs de la liste du standard, séparées par des virgules (par exemple online-booking).",
+    )
+    platforms = ArrayField(
+        models.CharField(max_length=50), verbose_name="plateformes", default=list, blank=True, help_text="web, ios…"
+    )
+    software_type = models.CharField("type de logiciel", max_length=20, choices=SoftwareType.choices, blank=True)
+    development_status = models.CharField(
+        "état du logiciel", max_length=12, choices=DevelopmentStatus.choices, blank=True
+    )
+    maintenance_type = models.CharField("maintenance", max_length=10, choices=MaintenanceType.choices, blank=True)
+    # People named by the maintainers in their own publiccode.yml: given back in the export, never on a page.
+    maintenance_contacts = models.JSONField("contacts techniques", default=list, blank=True)
+    maintenance_contractors = models.JSONField("prestataires de maintenance", default=list, blank=True)
+    localisation_ready = models.BooleanField("prêt pour la traduction", null=True, blank=True)
+    available_languages = ArrayField(
+        models.CharField(max_length=35), verbose_name="langues disponibles", default=list, blank=True
+    )
+    logo = models.CharField("logo (adresse ou chemin dans le dépôt)", max_length=500, blank=True)
+    used_by = models.JSONField("utilisateurs déclarés par les mainteneurs", default=list, blank=True)
+    other_descriptions = models.JSONField("descriptions dans d'autres langues", default=dict, blank=True)
+    publiccode_extra = models.JSONField("autres clés publiccode.yml", default=dict, blank=True)
+    publiccode_path = models.CharField("publiccode.yml du dépôt", max_length=300, blank=True)
     is_published = models.BooleanField("publié", default=True)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("mis à jour le", auto_now=True)
@@ -166,6 +278,15 @@ class Service(models.Model):
 
     def get_absolute_url(self):
         return reverse("catalogue:service_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_stopped(self) -> bool:
+        return self.stage == Stage.ABANDON
+
+    @property
+    def audience_labels(self) -> list[str]:
+        labels = dict(AudienceKind.choices)
+        return [labels.get(kind, kind) for kind in self.audience_kinds]
 
 
 class ServiceEnjeu(Link):
@@ -325,3 +446,38 @@ class Laureat(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class SearchSynonym(models.Model):
+    """Words a commune types, searched as the words the catalogue uses ("parapheur" -> "signature électronique")."""
+
+    term = models.CharField(
+        "mots tapés",
+        max_length=100,
+        unique=True,
+        help_text="Ce qu'une commune tape, par exemple « salle des fêtes ». Accents et majuscules sont ignorés.",
+    )
+    expansion = models.CharField(
+        "recherchés aussi comme",
+        max_length=300,
+        help_text="Les mots du catalogue à chercher en plus, en groupes séparés par des virgules : "
+        "chaque groupe est cherché entier (par exemple « réservation salles, équipements publics »).",
+    )
+    term_search = models.GeneratedField(
+        verbose_name="mots tapés sans accents",
+        expression=ImmutableUnaccent(Lower("term")),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
+
+    class Meta:
+        verbose_name = "synonyme de recherche"
+        verbose_name_plural = "synonymes de recherche"
+        ordering = ["term"]
+
+    def __str__(self):
+        return f"{self.term} → {self.expansion}"
+
+    @property
+    def groups(self) -> list[str]:
+        return [group.strip() for group in self.expansion.split(",") if group.strip()]

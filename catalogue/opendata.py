@@ -52,7 +52,7 @@ def csv_rows(services):
                 service.porteur.kind if service.porteur else "",
                 " | ".join(theme.name for theme in service.themes.all()),
                 " | ".join(enjeu.slug for enjeu in service.enjeux.all()),
-                "oui" if service.france_relance else "non",
+                {True: "oui", False: "non", None: ""}[service.france_relance],
                 service.funding_eur,
                 "oui" if service.scaled_2023 else "non",
                 service.contact,

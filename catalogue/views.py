@@ -6,9 +6,10 @@ from django.views.decorators.http import require_safe
 
 from catalogue.facets import NOT_FILTERS, active_filters, build_facets
 from catalogue.filters import SORT_CHOICES, ServiceFilterSet
-from catalogue.models import Deployment, Service
+from catalogue.models import Deployment, Service, ServiceEnjeu
 from catalogue.opendata import CSV_COLUMNS, csv_rows
-from catalogue.publiccode import dump, to_publiccode
+from catalogue.publiccode import dump, missing_facts, to_publiccode
+from catalogue.search import close_services
 from catalogue.usage import deployments_by_departement
 from consultation.models import Enjeu
 from core.opendata import csv_response
@@ -48,7 +49,12 @@ def service_list(request):
         "current_sort": request.GET.get("sort") or "pertinence",
         "querystring": keep.urlencode(),
         "has_filters": any(key not in NOT_FILTERS and request.GET.get(key) for key in request.GET),
+        "typed": filterset.form.cleaned_data.get("q", "") if valid else "",
+        "has_facet_values": any(facet.values for facet in facets),
+        "has_other_filters": any(key not in NOT_FILTERS | {"q"} and request.GET.get(key) for key in request.GET),
     }
+    if valid and context["typed"] and not page.paginator.count:
+        context["close_services"] = close_services(_list_queryset().active(), context["typed"])
     return render(request, "catalogue/service_list.html", context, status=200 if valid else 400)
 
 
@@ -62,11 +68,14 @@ def _visitor_commune(text: str):
 
 @require_safe
 def service_detail(request, slug):
-    enjeux = Enjeu.objects.with_archive_counts().order_by("number")
+    # Each enjeu the service answers, with the basis of that link and the contributions archived under it.
+    enjeu_links = ServiceEnjeu.objects.prefetch_related(
+        Prefetch("enjeu", queryset=Enjeu.objects.with_archive_counts())
+    ).order_by("enjeu__number")
     service = get_object_or_404(
         Service.objects.published()
         .select_related("porteur")
-        .prefetch_related("themes", Prefetch("enjeux", queryset=enjeux)),
+        .prefetch_related("themes", Prefetch("enjeu_links", queryset=enjeu_links)),
         slug=slug,
     )
     commune_query = request.GET.get("commune", "")
@@ -76,6 +85,7 @@ def service_detail(request, slug):
         "usage": deployments_by_departement(service, near=visitor),
         "visitor_commune": visitor,
         "commune_query": commune_query,
+        "publiccode_missing": missing_facts(service),
     }
     return render(request, "catalogue/service_detail.html", context)
 
@@ -98,4 +108,9 @@ def service_publiccode(request, slug):
         .prefetch_related("themes", Prefetch("deployments", queryset=deployments)),
         slug=slug,
     )
+    missing = missing_facts(service)
+    if missing:
+        return render(
+            request, "catalogue/publiccode_unavailable.html", {"service": service, "missing": missing}, status=404
+        )
     return HttpResponse(dump(to_publiccode(service)), content_type="application/yaml; charset=utf-8")

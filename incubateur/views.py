@@ -23,7 +23,7 @@ class HomeView(TemplateView):
     template_name = "incubateur/home.html"
 
     def get_context_data(self, **kwargs):
-        services = Service.objects.published()
+        services = Service.objects.published().active()
         return super().get_context_data(
             services_count=services.count(),
             open_services_count=services.with_open_code().count(),

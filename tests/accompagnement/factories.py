@@ -15,7 +15,7 @@ def form_post(commune: str = "07128") -> dict:
         "role": "secretaire",
         "email": "secretariat@mairie-exemple.fr",
         "phone": "04 75 00 00 00",
-        "themes": ["donnees", "outils-collaboratifs"],
+        "themes": ["donnees-cartes", "outils-securite"],
         "services": ["grist"],
         "needs": "Nous voulons partager nos tableaux avec les élus sans les envoyer par courriel.",
         "consent": "on",

@@ -192,3 +192,20 @@ def test_an_smtp_failure_loses_nothing(client, form_data, settings, caplog, djan
     assert DiagnosticRequest.objects.count() == 1
     assert "abandoned after 5 attempts" in caplog.text
     assert Event.objects.filter(kind=Event.Kind.STATUS).count() == 1
+
+
+@pytest.mark.usefixtures("demo")
+def test_the_words_typed_in_an_empty_catalogue_search_prefill_the_needs(client):
+    response = client.get("/accompagnement/demande/", {"besoin": "gestion du cimetière"})
+
+    assert response.status_code == 200
+    assert response.context["form"].initial["needs"] == "gestion du cimetière"
+    assert "gestion du cimetière</textarea>" in response.content.decode()
+
+
+@pytest.mark.usefixtures("demo")
+def test_a_stopped_service_is_not_offered_in_the_request_form(client):
+    response = client.get("/accompagnement/demande/", {"service": "comobi"})
+
+    assert "comobi" not in [service.slug for service in response.context["form"].fields["services"].queryset]
+    assert "services" not in response.context["form"].initial

@@ -25,6 +25,7 @@ def _public_pages() -> dict[str, str]:
         "catalogue, recherche et filtres": "/services/?q=salle&code=open",
         "catalogue, aucun résultat": "/services/?q=zzzzqqq",
         "fiche service": service.get_absolute_url(),
+        "fiche d'un service arrêté": "/services/comobi/",
         "consultation": "/consultation/",
         "enjeu": f"/consultation/enjeux/{Enjeu.objects.order_by('number').first().slug}/",
         "contributions": "/consultation/contributions/?q=numérique",

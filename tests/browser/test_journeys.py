@@ -78,7 +78,7 @@ def test_a_commune_too_large_is_told_why(page):
     page.goto("/accompagnement/demande/")
     pick_with_keyboard(page, "Commune", "Annecy", "Annecy")
     fill_requester(page)
-    page.get_by_role("checkbox", name="Données", exact=True).check(force=True)
+    page.get_by_role("checkbox", name="Données, cartes et adresses", exact=True).check(force=True)
     page.get_by_role("button", name="Envoyer ma demande").click()
 
     error = page.locator("#id_commune-error, [id^='id_commune'][id$='error'], .fr-error-text").first
@@ -137,3 +137,27 @@ def test_staff_assign_and_move_a_request_and_the_requester_sees_it(page, browser
     follow_up.goto(f"/accompagnement/suivi/{token}/")
     assert "En qualification" in follow_up.locator("main").inner_text()
     requester.close()
+
+
+def test_a_commune_searches_from_the_home_page_and_the_sort_applies_as_soon_as_it_changes(page):
+    page.goto("/")
+    page.get_by_label("Rechercher un service pour votre commune").fill("salle des fêtes")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/services/?q=*")
+    assert "Espace sur Demande" in page.locator("main").inner_text()
+    assert page.get_by_role("button", name="Trier").is_hidden()  # the script applies the sort itself
+
+    page.get_by_label("Trier par").select_option("nom")
+
+    page.wait_for_url("**sort=nom**")
+    assert page.get_by_label("Trier par").input_value() == "nom"
+
+
+def test_a_need_no_service_covers_goes_to_the_request_form_with_the_words_typed(page):
+    page.goto("/services/?q=cimeti%C3%A8re")
+    assert "Aucun service ne correspond à « cimetière »" in page.locator("main").inner_text()
+
+    page.locator("main").get_by_role("link", name="Décrire votre besoin").click()
+
+    page.wait_for_url("**/accompagnement/demande/?besoin=*")
+    assert page.get_by_label("Vos besoins").input_value() == "cimetière"

@@ -39,7 +39,10 @@ def test_themes_and_organisations(client):
     themes = client.get("/api/themes/", {"page_size": 100}).json()
     organisations = client.get("/api/organisations/").json()
 
-    assert {"slug": "inclusion-numerique", "name": "Inclusion numérique"} in themes["results"]
+    assert {"slug": "inclusion-numerique", "name": "Inclusion numérique"} in [
+        {"slug": theme["slug"], "name": theme["name"]} for theme in themes["results"]
+    ]
+    assert len(themes["results"]) == 14
     assert organisations["results"][0].keys() == {"slug", "name", "kind", "website"}
 
 
@@ -47,6 +50,7 @@ def test_no_staff_only_field_in_the_api(client):
     data = client.get("/api/services/", {"page_size": 1}).json()["results"][0]
 
     assert "is_published" not in data and "notes" not in data and "search_vector" not in data
+    assert "maintenance_contacts" not in data  # people named in a publiccode.yml stay off the API
 
 
 @pytest.mark.parametrize(

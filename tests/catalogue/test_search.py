@@ -1,6 +1,6 @@
 import pytest
 
-from catalogue.models import Service
+from catalogue.models import SearchSynonym, Service
 from catalogue.search import fold, search_services
 
 pytestmark = pytest.mark.usefixtures("demo")
@@ -44,6 +44,36 @@ def test_a_typo_still_finds_the_service(q, slug):
     assert first(q) == slug
 
 
+@pytest.mark.parametrize(
+    ("q", "slug"),
+    [
+        ("salle des fêtes", "espace-sur-demande"),
+        ("sale des fetes", "espace-sur-demande"),
+        ("location de salle", "espace-sur-demande"),
+        ("signer", "signature-electronique"),
+        ("parapheur", "signature-electronique"),
+        ("délibérations", "signature-electronique"),
+        ("conseil municipal", "suite-territoriale"),
+        ("boîte mail de la mairie", "messages"),
+        ("dépôt sauvage", "protect-envi"),
+        ("numérotation des rues", "bases-adresses-locales"),
+    ],
+)
+def test_the_words_a_commune_types_lead_to_the_right_service_through_the_synonyms(q, slug):
+    assert slug in [service.slug for service in search_services(Service.objects.published(), q)[:3]]
+
+
+@pytest.mark.parametrize("q", ["cantine", "état civil", "cimetière"])
+def test_a_need_no_service_covers_finds_nothing_rather_than_a_wrong_service(q):
+    assert list(search_services(Service.objects.published(), q)) == []
+
+
+def test_staff_extend_the_vocabulary_in_the_synonyms_table():
+    SearchSynonym.objects.create(term="cantine", expansion="tableur base de données")
+
+    assert first("cantine") == "grist"
+
+
 def test_name_matches_come_before_description_matches():
     results = list(search_services(Service.objects.published(), "inclusion numérique")[:2])
 
@@ -58,7 +88,7 @@ def test_query_made_only_of_syntax_characters_matches_nothing(q):
 def test_sql_in_a_query_is_searched_as_words():
     results = list(search_services(Service.objects.published(), "'; DROP TABLE catalogue_service; --"))
 
-    assert Service.objects.count() == 40
+    assert Service.objects.count() == 52
     assert all(isinstance(service, Service) for service in results)
 
 

@@ -12,7 +12,6 @@ def test_every_real_service_page_answers_and_shows_its_data(client):
         html = response.content.decode()
         assert response.status_code == 200, service.slug
         assert f"<h1>{service.name}</h1>".replace("'", "&#x27;") in html
-        assert service.get_code_status_display() in html
         if service.repository:
             assert f'href="{service.repository}"' in html
 
@@ -23,8 +22,65 @@ def test_service_page_says_who_uses_it_and_its_sources(client):
 
     assert "Isère (38)" in html
     assert "Département de l&#x27;Isère" in html
-    assert "horizonspublics.fr" in html
+    assert "Page de horizonspublics.fr" in html
     assert "Demander un accompagnement" in html
+
+
+@pytest.mark.usefixtures("demo")
+def test_service_page_answers_in_the_order_a_commune_asks(client):
+    html = client.get("/services/rdv-service-public/").content.decode()
+
+    headings = [
+        "Ce qu’il résout, et pour qui",
+        "Ce qu’il coûte",
+        "Comment une commune l’obtient",
+        "Qui l’utilise",
+        "Son code",
+        "Sa maturité, et qui le porte",
+        "Sources",
+    ]
+    positions = [html.index(f">{heading}</h2>") for heading in headings]
+    assert positions == sorted(positions)
+    assert "<strong>AGPL-3.0-only</strong> (GNU Affero General Public License v3.0 only)" in html
+    assert "Les sources ne disent pas si le service est gratuit ou payant." in html
+    assert "non renseigné" not in html
+
+
+@pytest.mark.usefixtures("demo")
+def test_sources_are_readable_links_with_their_version_and_date(client):
+    html = client.get("/services/messages/").content.decode()
+
+    assert "Informations relevées le 1er décembre 2026" in html
+    assert (
+        '<a href="https://github.com/betagouv/beta.gouv.fr/blob/693fb7c4d86300526fdf743fd43a586d71adb242/content/'
+        '_startups/messages.md" rel="noopener">Fiche beta.gouv.fr de « messages »</a> (version 693fb7c)'
+    ) in html
+    assert "betagouv/beta.gouv.fr@" not in html
+
+
+@pytest.mark.usefixtures("demo")
+def test_a_stopped_service_is_marked_and_offers_no_adoption_nor_request(client):
+    html = client.get("/services/comobi/").content.decode()
+
+    assert "Ce service est arrêté" in html
+    assert "?service=comobi" not in html  # no request for it
+    assert "Comment une commune l’obtient" not in html
+
+
+@pytest.mark.usefixtures("demo")
+def test_the_licence_says_what_is_known_of_it(client):
+    unverified = client.get("/services/agents-en-intervention/").content.decode()
+    none = client.get("/services/poubelles-battle/").content.decode()
+    no_repository = client.get("/services/multicanal/").content.decode()
+
+    assert "Licence non vérifiée : le dépôt n’a pas pu être lu." in unverified
+    assert "Aucune licence dans son dépôt : sans licence, le code publié ne peut pas être réutilisé." in none
+    assert "Aucun dépôt de code public n’est connu." in no_repository
+    assert "Pas de fiche publiccode.yml, faute de dépôt connu." in no_repository
+    assert (
+        "Pas encore de fiche publiccode.yml (le format standard de description des logiciels publics) : "
+        "sa licence n&#x27;a pas été vérifiée dans le dépôt, entre autres." in unverified
+    )
 
 
 @pytest.mark.usefixtures("territories")

@@ -16,14 +16,15 @@ class TestWithRealCatalogue:
         response = client.get("/services/")
 
         assert response.status_code == 200
-        assert response.context["page_obj"].paginator.count == 40
+        assert response.context["page_obj"].paginator.count == 40  # 52 services, 12 of them stopped
         assert "<strong>40 services</strong>" in response.content.decode()
+        assert "comobi" not in slugs(response)
 
     def test_search_and_filters_combine_into_exactly_the_expected_subset(self, client):
         expected = set(
-            Service.objects.filter(code_status="open", themes__slug="inclusion-numerique").values_list(
-                "slug", flat=True
-            )
+            Service.objects.active()
+            .filter(code_status="open", themes__slug="inclusion-numerique")
+            .values_list("slug", flat=True)
         )
 
         response = client.get("/services/", {"theme": "inclusion-numerique", "code": "open", "page_size": 100})
@@ -41,11 +42,13 @@ class TestWithRealCatalogue:
         response = client.get("/services/", {"code": "open"})
 
         theme = next(v for v in response.context["facets"]["theme"].values if v.value == "inclusion-numerique")
-        expected = Service.objects.filter(code_status="open", themes__slug="inclusion-numerique").count()
+        expected = Service.objects.active().filter(code_status="open", themes__slug="inclusion-numerique").count()
         assert theme.count == expected
         code_counts = {v.value: v.count for v in response.context["facets"]["code"].values}
-        assert code_counts["open"] == 29
-        assert code_counts["unknown"] == 11
+        assert code_counts["open"] == 32
+        assert code_counts["unknown"] == 8
+        stage_counts = {v.value: v.count for v in response.context["facets"]["stage"].values}
+        assert stage_counts["abandon"] == Service.objects.filter(stage="abandon", code_status="open").count()
 
     def test_active_filters_are_removable_tags(self, client):
         response = client.get("/services/", {"q": "numérique", "code": "open"})
@@ -57,19 +60,42 @@ class TestWithRealCatalogue:
 
     def test_sort_by_name_and_by_update(self, client):
         by_name = slugs(client.get("/services/", {"sort": "nom"}))
-        Service.objects.filter(slug="umap").update(updated_at="2030-01-01T00:00:00Z")
+        Service.objects.filter(slug="grist").update(updated_at="2030-01-01T00:00:00Z")
         by_update = slugs(client.get("/services/", {"sort": "maj"}))
 
         assert by_name == sorted(by_name, key=lambda slug: Service.objects.get(slug=slug).name)
-        assert by_update[0] == "umap"
+        assert by_update[0] == "grist"
 
-    def test_empty_result_suggests_what_to_try(self, client):
-        response = client.get("/services/", {"q": "zzzzqqqq"})
+    def test_empty_result_offers_close_services_the_ansm_form_with_the_words_and_the_contact(self, client):
+        response = client.get("/services/", {"q": "cimetière"})
 
         html = response.content.decode()
         assert response.status_code == 200
-        assert "Aucun service ne correspond" in html
-        assert "retirez un filtre" in html
+        assert "Aucun service ne correspond à « cimetière »" in html
+        assert 'href="/accompagnement/demande/?besoin=cimeti%C3%A8re"' in html
+        assert "Décrire votre besoin" in html
+        assert "mailto:contactincubateur@anct.gouv.fr" in html
+        assert "Appliquer les filtres" not in html  # no lone button over an empty list
+
+    def test_empty_result_with_a_typo_lists_the_closest_services(self, client):
+        response = client.get("/services/", {"q": "agents en interventionnnn", "stage": "construction"})
+
+        assert [service.slug for service in response.context["close_services"]] == ["agents-en-intervention"]
+
+    def test_stopped_services_are_out_by_default_and_a_filter_shows_them(self, client):
+        default = client.get("/services/", {"q": "covoiturage"})
+        stopped = client.get("/services/", {"q": "covoiturage", "stage": "abandon"})
+
+        assert slugs(default) == []
+        assert slugs(stopped) == ["comobi"]
+        assert "Les services arrêtés ne sont montrés que si vous cochez « arrêté »." in default.content.decode()
+
+    def test_sort_changes_apply_with_javascript_and_a_button_without(self, client):
+        html = client.get("/services/").content.decode()
+
+        assert 'name="sort" data-submit-on-change' in html
+        assert 'type="submit" data-hidden-with-js>Trier</button>' in html
+        assert '/static/js/catalogue.js"' in html
 
     def test_used_in_my_departement(self, client):
         response = client.get("/services/", {"departement": "38"})
@@ -136,30 +162,24 @@ def make_services(count):
 def test_catalogue_query_count_does_not_grow_with_services(client, django_assert_num_queries, count):
     make_services(count)
 
-    # search step, count, page, themes of the page, 7 facets
-    with django_assert_num_queries(12):  # 11 + the page cache generation
+    # synonyms, search step, count, page, themes of the page, 7 facets
+    with django_assert_num_queries(13):  # 12 + the page cache generation
         response = client.get("/services/", {"q": "service", "code": "open"})
 
     assert response.status_code == 200
 
 
 @pytest.mark.usefixtures("territories")
-def test_the_theme_facet_shows_the_most_used_first_and_the_rest_on_demand(client):
-    themes = [ThematiqueFactory(name=f"Thème {letter}", slug=f"theme-{letter}") for letter in "abcdefghij"]
-    for rank, theme in enumerate(themes):
-        for _ in range(10 - rank):  # "Thème a" is the most used, "Thème j" the least
-            ServiceFactory(themes=[theme])
+def test_the_theme_facet_lists_every_family_in_use_in_the_order_staff_gave(client):
+    second = ThematiqueFactory(name="Famille seconde", slug="famille-seconde", position=2)
+    first = ThematiqueFactory(name="Famille première", slug="famille-premiere", position=1)
+    unused = ThematiqueFactory(name="Famille vide", slug="famille-vide", position=3)
+    ServiceFactory(themes=[second])
+    ServiceFactory(themes=[first])
 
-    html = client.get("/services/").content.decode()
+    response = client.get("/services/")
 
-    assert "Thème a (10)" in html and "Thème h (3)" in html
-    assert "Thème i" not in html and "Thème j" not in html
-    assert "Afficher les 2 autres thématiques" in html
-
-    everything = client.get("/services/", {"thematiques": "toutes"}).content.decode()
-    assert "Thème j (1)" in everything
-    assert 'name="thematiques" value="toutes"' in everything  # kept when the form is sent again
-
-    chosen = client.get("/services/", {"theme": "theme-j"})
-    assert "Thème j (1)" in chosen.content.decode()  # a chosen value is never hidden
-    assert [tag.label for tag in chosen.context["active_filters"]] == ["Thématique : Thème j"]
+    values = [value.value for value in response.context["facets"]["theme"].values]
+    assert values == [first.slug, second.slug]
+    assert unused.slug not in values
+    assert "Afficher les" not in response.content.decode()

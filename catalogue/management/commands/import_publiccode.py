@@ -26,6 +26,8 @@ class Command(BaseCommand):
             self.stdout.write(f"créé : {name}")
         for name in result.updated:
             self.stdout.write(f"mis à jour : {name}")
+        for key in result.ignored:
+            self.stdout.write(f"non gardé : {key}")
         self.stdout.write(
             self.style.SUCCESS(f"{len(result.created)} service(s) créé(s), {len(result.updated)} mis à jour.")
         )

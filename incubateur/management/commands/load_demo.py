@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from catalogue.demo import load_laureats, load_links as load_catalogue_links, load_services
+from catalogue.demo import load_laureats, load_links as load_catalogue_links, load_services, load_synonyms
 from consultation.demo import load_enjeux, load_figures, load_investigations, load_links, load_sample_export
 from core.french import plural
 
@@ -16,6 +16,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Investigations du PNI : {plural(load_investigations(), 'créée', 'créées')}.")
         load_figures()
         self.stdout.write(f"Services : {plural(load_services(), 'créé', 'créés')}.")
+        self.stdout.write(f"Synonymes de recherche : {plural(load_synonyms(), 'créé', 'créés')}.")
         self.stdout.write(f"Lauréats France Relance : {plural(load_laureats(), 'créé', 'créés')}.")
         links = load_links() + load_catalogue_links()
         self.stdout.write(f"Liens entre enjeux, investigations et services : {plural(links, 'créé', 'créés')}.")
