@@ -76,6 +76,8 @@ class TestWithRealCatalogue:
         assert "Décrire votre besoin" in html
         assert "mailto:contactincubateur@anct.gouv.fr" in html
         assert "Appliquer les filtres" not in html  # no lone button over an empty list
+        assert "<strong>0 service</strong> correspond à votre recherche" in html  # 0 takes the singular
+        assert "moins de 3\xa0500 habitants" in html and "moins de 15\xa0000 habitants" in html
 
     def test_empty_result_with_a_typo_lists_the_closest_services(self, client):
         response = client.get("/services/", {"q": "agents en interventionnnn", "stage": "construction"})
