@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
 from accompagnement import workflow
 from accompagnement.models import DiagnosticRequest, Event, RefusalReason, Status
@@ -172,6 +173,7 @@ class DiagnosticRequestAdmin(admin.ModelAdmin):
         "consent_at",
         "created_at",
         "updated_at",
+        "email_deliveries",
     ]
     autocomplete_fields = ["recommended_services"]
     inlines = [EventInline]
@@ -209,6 +211,7 @@ class DiagnosticRequestAdmin(admin.ModelAdmin):
             },
         ),
         ("Diagnostic", {"fields": ["diagnostic_date", "diagnostic_summary", "recommended_services"]}),
+        ("Courriels", {"fields": ["email_deliveries"]}),
     ]
 
     def get_urls(self):
@@ -265,6 +268,27 @@ class DiagnosticRequestAdmin(admin.ModelAdmin):
     @admin.display(description="thématiques")
     def theme_list(self, obj):
         return ", ".join(theme.name for theme in obj.themes.all()) or "—"
+
+    @admin.display(description="état d'envoi des courriels")
+    def email_deliveries(self, obj):
+        """Each e-mail of the request and whether it left (envoyé, en attente, échec); never its text."""
+        rows = [
+            (
+                f"{email.created_at:%d/%m/%Y %H:%M}",
+                email.subject,
+                email.to,
+                email.get_delivery_display(),
+                f"{email.attempts} tentative(s)" + (f" — {email.last_error}" if email.last_error else ""),
+            )
+            for email in obj.emails.all()
+        ]
+        if not rows:
+            return "Aucun courriel."
+        return format_html(
+            "<table><thead><tr><th>créé le</th><th>objet</th><th>destinataire</th><th>état</th><th>envoi</th></tr>"
+            "</thead><tbody>{}</tbody></table>",
+            format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", rows),
+        )
 
     @admin.display(description="services qui intéressent")
     def service_list(self, obj):

@@ -199,3 +199,46 @@ class SubmissionCounter(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class Delivery(models.TextChoices):
+    PENDING = "en_attente", "en attente"
+    SENT = "envoye", "envoyé"
+    FAILED = "echec", "échec"
+
+
+class EmailQuerySet(models.QuerySet):
+    def failed(self):
+        return self.filter(delivery=Delivery.FAILED)
+
+
+class Email(models.Model):
+    """One e-mail about a request, in the outbox: the worker's task carries only this row's id.
+
+    Its text (first name, follow-up link with its token, staff message) is emptied once it has left, so no
+    personal data or raw token outlives the sending; the row stays so staff see what left and what failed.
+    """
+
+    request = models.ForeignKey(
+        DiagnosticRequest, verbose_name="demande", on_delete=models.CASCADE, related_name="emails"
+    )
+    template = models.CharField("modèle", max_length=50)
+    to = models.EmailField("destinataire")
+    subject = models.CharField("objet", max_length=250)
+    body = models.TextField("texte (effacé une fois envoyé)", blank=True)
+    delivery = models.CharField("état", max_length=10, choices=Delivery.choices, default=Delivery.PENDING)
+    attempts = models.PositiveSmallIntegerField("tentatives", default=0)
+    last_error = models.CharField("dernière erreur", max_length=300, blank=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
+
+    objects = EmailQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "courriel"
+        verbose_name_plural = "courriels"
+        ordering = ["created_at", "pk"]
+        constraints = [models.CheckConstraint(name="email_delivery_valid", condition=Q(delivery__in=Delivery.values))]
+
+    def __str__(self):
+        return f"{self.subject} — {self.get_delivery_display()}"

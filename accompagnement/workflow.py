@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accompagnement.models import DiagnosticRequest, Event, RefusalReason, Status
-from accompagnement.tasks import send_email
+from accompagnement.outbox import queue_email
 
 ALLOWED = {
     Status.NEW: {Status.QUALIFYING, Status.DECLINED, Status.WITHDRAWN},
@@ -60,7 +60,7 @@ def _notify_requester(request: DiagnosticRequest, template: str, **context) -> N
         "first_name": request.first_name,
         **context,
     }
-    transaction.on_commit(lambda: send_email.enqueue(template=template, to=[request.email], context=context))
+    queue_email(request, template=template, to=request.email, **context)
 
 
 @dataclass
@@ -89,16 +89,14 @@ def submit_request(*, values: dict, themes, services, submission_key: uuid.UUID)
             Event.objects.create(request=request, kind=Event.Kind.STATUS, new_status=Status.NEW)
             _notify_requester(request, "request_received", follow_up_url=follow_up_url(token))
             admin_path = reverse("admin:accompagnement_diagnosticrequest_change", args=[request.pk])
-            staff_context = {
-                "reference": request.reference,
-                "territory": request.territory_name,
-                "population": request.population,
-                "admin_url": f"{settings.SITE_URL}{admin_path}",
-            }
-            transaction.on_commit(
-                lambda: send_email.enqueue(
-                    template="staff_new_request", to=[settings.STAFF_NOTIFICATION_EMAIL], context=staff_context
-                )
+            queue_email(
+                request,
+                template="staff_new_request",
+                to=settings.STAFF_NOTIFICATION_EMAIL,
+                reference=request.reference,
+                territory=request.territory_name,
+                population=request.population,
+                admin_url=f"{settings.SITE_URL}{admin_path}",
             )
     except IntegrityError:
         # A concurrent post won the race: either the same form (same key) or the same territory.
@@ -165,16 +163,14 @@ def post_message(request_id: int, *, body: str, by=None, internal: bool = False)
             if not request.is_open:
                 raise TransitionNotAllowed(request.status, request.status)
             kind = Event.Kind.MESSAGE_FROM_REQUESTER
-            transaction.on_commit(
-                lambda: send_email.enqueue(
-                    template="staff_new_message",
-                    to=[
-                        request.assignee.email
-                        if request.assignee and request.assignee.email
-                        else settings.STAFF_NOTIFICATION_EMAIL
-                    ],
-                    context={"reference": request.reference, "territory": request.territory_name},
-                )
+            queue_email(
+                request,
+                template="staff_new_message",
+                to=request.assignee.email
+                if request.assignee and request.assignee.email
+                else settings.STAFF_NOTIFICATION_EMAIL,
+                reference=request.reference,
+                territory=request.territory_name,
             )
         elif internal:
             kind = Event.Kind.NOTE
