@@ -17,7 +17,7 @@ from accompagnement import workflow
 from accompagnement.eligibility import POPULATION_SOURCE, check_commune, check_epci
 from accompagnement.forms import NEEDS_MAX, DiagnosticRequestForm, EligibilityForm, MessageForm
 from accompagnement.models import DiagnosticRequest, Event, Status
-from accompagnement.ratelimit import is_limited
+from accompagnement.ratelimit import count_post, is_limited
 from catalogue.models import Service
 from territoires.models import Commune, Epci
 
@@ -28,8 +28,15 @@ def _too_many(request):
     return render(request, "429.html", status=429)
 
 
+RATE_WINDOW = timedelta(hours=1)
+
+
 def _limited(request, scope: str) -> bool:
-    return is_limited(request, scope=scope, limit=settings.ANSM_POSTS_PER_HOUR, window=timedelta(hours=1))
+    return is_limited(request, scope=scope, limit=settings.ANSM_POSTS_PER_HOUR, window=RATE_WINDOW)
+
+
+def _count(request, scope: str) -> None:
+    count_post(request, scope=scope, window=RATE_WINDOW)
 
 
 @require_safe
@@ -91,8 +98,10 @@ def request_form(request):
         form = DiagnosticRequestForm(request.POST)
         if form.is_robot:
             # Robots get the same answer as people, and nothing is saved.
+            _count(request, "demande")
             return redirect("accompagnement:confirmation")
         if form.is_valid():
+            _count(request, "demande")
             data = form.cleaned_data
             values = {
                 "commune": data["commune"],
@@ -146,6 +155,7 @@ def resend_link(request):
     if _limited(request, "lien"):
         return _too_many(request)
     diagnostic_request = _signed_request(request.POST.get("demande", ""))
+    _count(request, "lien")
     workflow.resend_link(diagnostic_request)
     messages.success(
         request,
@@ -178,6 +188,7 @@ def follow_up(request, token):
             return _too_many(request)
         try:
             if request.POST.get("action") == "retirer":
+                _count(request, "suivi")
                 workflow.withdraw_request(diagnostic_request.pk)
                 messages.success(
                     request, "Votre demande a été retirée. Vous pouvez en faire une nouvelle à tout moment."
@@ -185,6 +196,7 @@ def follow_up(request, token):
                 return redirect(request.path)
             form = MessageForm(request.POST)
             if form.is_valid():
+                _count(request, "suivi")
                 workflow.post_message(diagnostic_request.pk, body=form.cleaned_data["body"])
                 messages.success(request, "Votre message a été transmis à l'équipe de l'Incubateur des territoires.")
                 return redirect(request.path)

@@ -165,16 +165,20 @@ def test_the_form_works_without_javascript_by_name_or_postal_code(client, form_d
     assert DiagnosticRequest.objects.get().commune_id == "07128"
 
 
-def test_the_public_form_is_rate_limited(client, form_data, settings):
-    settings.ANSM_POSTS_PER_HOUR = 3
-    form_data["needs"] = "court"
+def test_the_public_form_is_rate_limited_on_what_it_saves_not_on_errors(client, form_data, settings):
+    settings.ANSM_POSTS_PER_HOUR = 1
+    wrong = {**form_data, "needs": "court"}
     for _ in range(3):
-        assert client.post("/accompagnement/demande/", form_data).status_code == 400
+        assert client.post("/accompagnement/demande/", wrong).status_code == 400
+    assert client.post("/accompagnement/demande/", form_data).status_code == 302
 
-    response = client.post("/accompagnement/demande/", form_data)
+    response = client.post("/accompagnement/demande/", {**form_data, "commune": "07001", "submission_key": ""})
 
+    page = unescape(response.content.decode())
     assert response.status_code == 429
-    assert "Trop de demandes" in response.content.decode()
+    assert "Trop de demandes" in page and "ce dernier envoi n’a pas été enregistré" in page
+    assert "bien arrivé" not in page
+    assert DiagnosticRequest.objects.count() == 1
 
 
 def test_an_smtp_failure_loses_nothing(client, form_data, settings, caplog, django_capture_on_commit_callbacks):

@@ -59,6 +59,36 @@ def test_staff_login_is_locked_after_repeated_failures(client, admin_user):
     assert "Connexion bloquée" in unescape(response.content.decode())
 
 
+@pytest.mark.django_db
+def test_failures_from_a_stranger_behind_the_router_do_not_lock_the_owner_out(client, admin_user, settings):
+    settings.TRUSTED_PROXY_HOPS = 1
+    device = TOTPDevice.objects.create(user=admin_user, name="téléphone", confirmed=True)
+    router = {"REMOTE_ADDR": "10.0.0.1"}
+    for _ in range(5):
+        client.post(
+            "/admin/login/",
+            {"username": admin_user.username, "password": "faux", "otp_token": "000000"},
+            HTTP_X_FORWARDED_FOR="192.0.2.66, 203.0.113.9",
+            **router,
+        )
+
+    stranger = client.post(
+        "/admin/login/",
+        {"username": admin_user.username, "password": "faux", "otp_token": "000000"},
+        HTTP_X_FORWARDED_FOR="203.0.113.9",
+        **router,
+    )
+    owner = client.post(
+        "/admin/login/",
+        {"username": admin_user.username, "password": "password", "otp_token": _current_code(device)},
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+        **router,
+    )
+
+    assert stranger.status_code == 429
+    assert owner.status_code == 302
+
+
 def _login_form(user, **otp):
     request = RequestFactory().post("/admin/login/")
     request.session = {}
