@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -123,7 +124,7 @@ def _move_action(status):
             )
 
     move.__name__ = f"move_to_{status.value}"
-    return admin.action(description=f"Passer au statut « {status.label} »")(move)
+    return admin.action(description=f"Passer au statut « {status.label} »", permissions=["triage"])(move)
 
 
 # Refusals need a reason and withdrawals are the requester's: those go through the change page.
@@ -225,7 +226,6 @@ class DiagnosticRequestAdmin(admin.ModelAdmin):
         return [dashboard, *super().get_urls()]
 
     def dashboard_view(self, request):
-        from django.core.exceptions import PermissionDenied
         from django.template.response import TemplateResponse
 
         from accompagnement.dashboard import dashboard_figures
@@ -249,6 +249,10 @@ class DiagnosticRequestAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # a request is never lost
+
+    def has_triage_permission(self, request, obj=None):
+        """Moving, assigning and messaging: the triage group's right, not every account that may read."""
+        return request.user.has_perm("accompagnement.triage_diagnosticrequest")
 
     def has_add_permission(self, request):
         return False  # requests come from the public form
@@ -311,8 +315,11 @@ class DiagnosticRequestAdmin(admin.ModelAdmin):
                 Event.objects.create(request=obj, kind=Event.Kind.EDIT, author=request.user, changes=changes)
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
         obj, data = form.instance, form.cleaned_data
+        workflow_fields = ["new_status", "message_to_requester", "internal_note"]
+        if any(data.get(name) for name in workflow_fields) and not self.has_triage_permission(request, obj):
+            raise PermissionDenied
+        super().save_related(request, form, formsets, change)
         if "recommended_services" in form.changed_data:
             Event.objects.create(
                 request=obj,
@@ -336,13 +343,13 @@ class DiagnosticRequestAdmin(admin.ModelAdmin):
         except workflow.TransitionNotAllowed as error:
             messages.error(request, f"Cette demande a déjà été traitée : {error}")
 
-    @admin.action(description="M'attribuer les demandes sélectionnées")
+    @admin.action(description="M'attribuer les demandes sélectionnées", permissions=["triage"])
     def assign_to_me(self, request, queryset):
         for pk in queryset.values_list("pk", flat=True):
             workflow.assign_request(pk, to_user=request.user, by=request.user)
         messages.success(request, f"{queryset.count()} demande(s) vous sont attribuées.")
 
-    @admin.action(description="Exporter la sélection en CSV (Excel)")
+    @admin.action(description="Exporter la sélection en CSV (Excel)", permissions=["view"])
     def export_csv(self, request, queryset):
         header = [
             "référence",
