@@ -4,6 +4,8 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 
@@ -54,7 +56,8 @@ class DiagnosticRequestQuerySet(models.QuerySet):
         return self.filter(status=Status.NEW)
 
     def for_token(self, token: str):
-        return self.filter(token_hash=hash_token(token))
+        digest = hash_token(token)
+        return self.filter(Q(token_hash=digest) | Q(resent_token_hashes__contains=[digest]))
 
 
 class DiagnosticRequest(models.Model):
@@ -75,6 +78,12 @@ class DiagnosticRequest(models.Model):
     consent_at = models.DateTimeField("consentement donné le")
     submission_key = models.UUIDField("clé d'envoi du formulaire", unique=True)
     token_hash = models.CharField("empreinte du lien de suivi", max_length=64, unique=True, editable=False)
+    # Links sent again on request ("Renvoyer le lien de suivi"): added, never replacing the one in use, so a
+    # stranger pressing the button cannot kill the requester's link.
+    resent_token_hashes = ArrayField(
+        models.CharField(max_length=64), verbose_name="empreintes des liens renvoyés", default=list, editable=False
+    )
+    link_resent_at = models.DateTimeField("lien de suivi renvoyé le", null=True, blank=True, editable=False)
     status = models.CharField("statut", max_length=15, choices=Status.choices, default=Status.NEW)
     refusal_reason = models.CharField("motif de refus", max_length=15, choices=RefusalReason.choices, blank=True)
     assignee = models.ForeignKey(
@@ -119,6 +128,7 @@ class DiagnosticRequest(models.Model):
                 fields=["epci"], condition=Q(status__in=OPEN_STATUSES), name="request_one_open_per_epci"
             ),
         ]
+        indexes = [GinIndex(fields=["resent_token_hashes"], name="request_resent_tokens_gin")]
         permissions = [("triage_diagnosticrequest", "Peut trier et faire avancer les demandes")]
 
     def __str__(self):
@@ -144,6 +154,12 @@ class DiagnosticRequest(models.Model):
         """Give the request a new private follow-up token and return it (only its hash is stored)."""
         token = secrets.token_urlsafe(32)
         self.token_hash = hash_token(token)
+        return token
+
+    def add_token(self, *, keep: int = 20) -> str:
+        """One more follow-up token for the request (the others keep working); only its hash is stored."""
+        token = secrets.token_urlsafe(32)
+        self.resent_token_hashes = [*self.resent_token_hashes, hash_token(token)][-keep:]
         return token
 
 

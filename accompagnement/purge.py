@@ -32,6 +32,7 @@ def purge_requests(*, older_than_months: int, dry_run: bool = False) -> int:
             phone="",
             needs="",
             diagnostic_summary="",
+            resent_token_hashes=[],
             anonymised_at=timezone.now(),
         )
         # Messages may name people: their text goes too.

@@ -6,6 +6,7 @@ the trail (who, when, before, after) and queues the e-mails once the transaction
 
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -182,10 +183,26 @@ def post_message(request_id: int, *, body: str, by=None, internal: bool = False)
     return event
 
 
-def resend_link(request: DiagnosticRequest) -> None:
-    """Send the follow-up link again to the address on file (a new token: only its hash is stored)."""
+# Anyone who types the territory's name can ask for the link: at most one e-mail per request in this time.
+RESEND_INTERVAL = timedelta(minutes=15)
+
+
+class LinkResentRecently(Exception):
+    """The follow-up link of this request was sent again less than ``RESEND_INTERVAL`` ago."""
+
+
+def resend_link(request_id: int) -> DiagnosticRequest:
+    """Send a follow-up link to the address on file; the link already in use keeps working.
+
+    Only hashes of tokens are stored, so the old link cannot be sent again: a new one is added beside it.
+    """
     with transaction.atomic():
-        locked = DiagnosticRequest.objects.select_for_update().get(pk=request.pk)
-        token = locked.new_token()
-        locked.save(update_fields=["token_hash"])
+        locked = DiagnosticRequest.objects.select_for_update().get(pk=request_id)
+        now = timezone.now()
+        if locked.link_resent_at and now - locked.link_resent_at < RESEND_INTERVAL:
+            raise LinkResentRecently
+        token = locked.add_token()
+        locked.link_resent_at = now
+        locked.save(update_fields=["resent_token_hashes", "link_resent_at"])
         _notify_requester(locked, "follow_up_link", follow_up_url=follow_up_url(token))
+    return locked
