@@ -94,7 +94,14 @@ class DiagnosticRequestAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk:
-            stored = DiagnosticRequest.objects.filter(pk=self.instance.pk).values_list("updated_at", flat=True).first()
+            # Lock first, then compare: the admin validates and saves in one transaction, so a colleague's edit
+            # or move either committed before this check (and is seen) or waits until this one is saved.
+            stored = (
+                DiagnosticRequest.objects.select_for_update()
+                .filter(pk=self.instance.pk)
+                .values_list("updated_at", flat=True)
+                .first()
+            )
             if stored and cleaned.get("loaded_at") and stored.isoformat() != cleaned["loaded_at"]:
                 raise forms.ValidationError(
                     "Cette demande a été modifiée par quelqu'un d'autre pendant que vous la consultiez. "
