@@ -26,6 +26,7 @@ from django.utils.text import slugify
 from catalogue import publiccode_rules as rules
 from catalogue.licences import LicenceError, canonical
 from catalogue.models import CodeStatus, Porteur, Service
+from core.sanitize import safe_url
 
 VERSION = "0.4"
 MAX_FILE_SIZE = 1_000_000
@@ -180,7 +181,8 @@ def _text(data: dict, key: str, path: Path, label: str, *, required: bool) -> st
 
 
 def _is_web_address(value) -> bool:
-    return isinstance(value, str) and bool(re.match(r"^https?://\S+$", value.strip(), re.IGNORECASE))
+    # The one rule of core/sanitize.py for every imported link: absolute http(s), with a host, no control character.
+    return isinstance(value, str) and bool(safe_url(value))
 
 
 class _Mapper:

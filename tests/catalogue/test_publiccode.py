@@ -1,3 +1,4 @@
+import json
 from pathlib import Path
 
 import pytest
@@ -229,6 +230,21 @@ def test_import_keeps_only_web_addresses(tmp_path):
 
     service = Service.objects.get()
     assert service.website == "" and service.logo == ""
+
+
+@pytest.mark.usefixtures("territories")
+@pytest.mark.parametrize("address", ["https:///javascript:alert(1)", "https://exemple.fr/\u0007x", "http://"])
+def test_import_keeps_only_addresses_the_shared_sanitiser_accepts(tmp_path, address):
+    bad = tmp_path / "publiccode.yml"
+    bad.write_text(
+        f"name: X\nurl: https://example.org/x\nlandingURL: {json.dumps(address)}\n"
+        "description: {fr: {shortDescription: Un outil}}\n",
+        encoding="utf-8",
+    )
+
+    call_command("import_publiccode", bad)
+
+    assert Service.objects.get().website == ""
 
 
 @pytest.mark.usefixtures("territories")
