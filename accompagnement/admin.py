@@ -2,13 +2,15 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from accompagnement import workflow
-from accompagnement.models import DiagnosticRequest, Event, RefusalReason, Status
+from accompagnement.models import TRIAGE_GROUP, DiagnosticRequest, Event, RefusalReason, Status
 from core.opendata import csv_response
 from territoires.admin import ReadOnlyAdmin
 
@@ -90,6 +92,15 @@ class DiagnosticRequestAdminForm(forms.ModelForm):
         ]
         if self.instance.pk and not self.is_bound:
             self.initial["loaded_at"] = self.instance.updated_at.isoformat()
+        if "assignee" in self.fields:
+            # Active members of the triage group only (not every account, not superusers as such); whoever is
+            # assigned now stays a valid choice, so the page can be saved unchanged.
+            self.fields["assignee"].queryset = (
+                get_user_model()
+                .objects.filter(Q(is_active=True, groups__name=TRIAGE_GROUP) | Q(pk=self.instance.assignee_id or None))
+                .distinct()
+                .order_by("last_name", "first_name", "username")
+            )
 
     def clean(self):
         cleaned = super().clean()

@@ -24,6 +24,8 @@ class Status(models.TextChoices):
     WITHDRAWN = "abandonnee", "abandonnée"
 
 
+# The staff group that triages the requests (created by migration 0002).
+TRIAGE_GROUP = "Chargé·e d'accompagnement"
 OPEN_STATUSES = [Status.NEW, Status.QUALIFYING, Status.SCHEDULED, Status.DIAGNOSED, Status.SUPPORTING]
 
 

@@ -160,6 +160,9 @@ def read_publiccode(path: Path) -> dict:
         data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError as error:
         raise PubliccodeError(f"{path} : le fichier n'est pas en UTF-8.") from error
+    except RecursionError as error:
+        # PyYAML builds nested lists and mappings recursively: a file nested thousands deep exhausts the stack.
+        raise PubliccodeError(f"{path} : YAML trop imbriqué (des listes ou clés les unes dans les autres).") from error
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" (ligne {mark.line + 1}, colonne {mark.column + 1})" if mark else ""
@@ -368,7 +371,12 @@ def import_publiccode(paths: list[Path], *, publish: bool = True) -> ImportResul
     result = ImportResult()
     mapped = []
     for path in paths:
-        values, ignored = map_publiccode(read_publiccode(path), path)
+        try:
+            values, ignored = map_publiccode(read_publiccode(path), path)
+        except RecursionError as error:
+            raise PubliccodeError(
+                f"{path} : YAML trop imbriqué (des listes ou clés les unes dans les autres)."
+            ) from error
         mapped.append((path, values))
         result.ignored.extend(ignored)
     by_repository = {

@@ -12,7 +12,9 @@ _RESERVED = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?<!\d)(?:\+33\s?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)")
 # Follow-up tokens are secrets: never written to a log line.
-_FOLLOW_UP = re.compile(r"(/accompagnement/suivi/)[^/\s\"]+")
+# Already masked text is left alone: the filter and the formatter both scrub, and a message scrubbed
+# twice read "/suivi/[jeton masqué] masqué]/".
+_FOLLOW_UP = re.compile(r"(/accompagnement/suivi/)(?!\[jeton masqué\])[^/\s\"]+")
 
 
 # Longer texts (a request with a huge query string) are cut once masked: a log line stays readable.

@@ -266,6 +266,8 @@ def test_import_keeps_only_addresses_the_shared_sanitiser_accepts(tmp_path, addr
             "name: {a: b}\nurl: https://example.org/x\ndescription: {fr: {shortDescription: x}}\n",
             "« name » doit être un texte",
         ),
+        ("name: " + "[" * 200_000 + "]" * 200_000 + "\n", "YAML trop imbriqué"),
+        ("name: X\nurl: https://example.org/x\nx: " + "{a: " * 5_000 + "b" + "}" * 5_000 + "\n", "trop imbriqué"),
     ],
 )
 def test_bad_file_names_the_file_and_key_and_changes_nothing(tmp_path, content, message):

@@ -59,3 +59,12 @@ def test_an_address_after_a_long_run_of_letters_is_still_masked():
 
     assert "marie.dupont@mairie.fr" not in line
     assert "[courriel masqué]" in line
+
+
+def test_a_follow_up_token_is_masked_once_by_the_filter_and_the_formatter_together():
+    record = make_record("GET /accompagnement/suivi/Zm9vYmFyYmF6/ 200")
+
+    PersonalDataFilter().filter(record)
+    payload = json.loads(JsonFormatter().format(record))
+
+    assert payload["message"] == "GET /accompagnement/suivi/[jeton masqué]/ 200"
