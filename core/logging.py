@@ -5,6 +5,8 @@ import logging
 import re
 from datetime import UTC, datetime
 
+from core.clientip import client_ip
+
 # Standard LogRecord attributes; anything else given through ``extra=`` is added to the JSON object.
 _RESERVED = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 # Matches start at the beginning of a run of address characters only (the lookbehind): without it, a long
@@ -52,6 +54,9 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": scrub(record.getMessage()),
         }
+        if hasattr(record, "request") and hasattr(record.request, "META"):
+            # The same client address as the rate limits and the staff lockout (core/clientip.py).
+            payload["client"] = client_ip(record.request)
         for key, value in vars(record).items():
             if key not in _RESERVED and not key.startswith("_"):
                 # Extras such as Django's ``request`` are written as text, scrubbed like the message.

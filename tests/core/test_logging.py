@@ -1,6 +1,8 @@
 import json
 import logging
 
+from django.test import RequestFactory
+
 from core.logging import JsonFormatter, PersonalDataFilter
 
 
@@ -68,3 +70,12 @@ def test_a_follow_up_token_is_masked_once_by_the_filter_and_the_formatter_togeth
     payload = json.loads(JsonFormatter().format(record))
 
     assert payload["message"] == "GET /accompagnement/suivi/[jeton masqué]/ 200"
+
+
+def test_a_request_log_names_the_client_as_the_rate_limit_sees_it(settings):
+    settings.TRUSTED_PROXY_HOPS = 1
+    request = RequestFactory().get("/x", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="evil, 203.0.113.9")
+
+    payload = json.loads(JsonFormatter().format(make_record("Not Found: /x", request=request)))
+
+    assert payload["client"] == "203.0.113.9"
