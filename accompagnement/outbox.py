@@ -11,12 +11,15 @@ from accompagnement.models import DiagnosticRequest, Email
 from accompagnement.tasks import send_email
 
 
+def render_email(template: str, context: dict) -> tuple[str, str]:
+    """Subject and text of ``accompagnement/emails/<template>.txt`` (its first line is the subject)."""
+    subject, _, body = render_to_string(f"accompagnement/emails/{template}.txt", context).strip().partition("\n")
+    return subject.strip()[:250], body.strip() + "\n"
+
+
 def queue_email(request: DiagnosticRequest, *, template: str, to: str, **context) -> Email:
     """Render ``accompagnement/emails/<template>.txt`` (first line: subject) into the outbox; send after commit."""
-    text = render_to_string(f"accompagnement/emails/{template}.txt", context).strip()
-    subject, _, body = text.partition("\n")
-    email = Email.objects.create(
-        request=request, template=template, to=to, subject=subject.strip()[:250], body=body.strip() + "\n"
-    )
+    subject, body = render_email(template, context)
+    email = Email.objects.create(request=request, template=template, to=to, subject=subject, body=body)
     transaction.on_commit(lambda: send_email.enqueue(email.pk))
     return email

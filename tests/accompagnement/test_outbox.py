@@ -114,3 +114,27 @@ def test_staff_see_each_email_state_and_the_dashboard_counts_failures(
     assert page.count("<td>échec</td>") == 2 and "5 tentative(s)" in page
     assert "2 courriels en échec" in dashboard
     assert request.reference in dashboard
+
+
+def test_a_task_queued_before_the_outbox_is_still_sent_and_recorded(submitted, settings, mailoutbox):
+    settings.TASKS = DATABASE_TASKS
+    mailoutbox.clear()
+    DBTaskResult.objects.create(
+        task_path="accompagnement.tasks.send_email",
+        args_kwargs={
+            "args": [],
+            "kwargs": {
+                "template": "staff_message",
+                "to": [submitted.email],
+                "context": {"reference": submitted.reference, "territory": "Lalouvesc", "body": "Bonjour"},
+                "attempt": 2,
+            },
+        },
+        backend_name="default",
+        run_after=timezone.now(),
+    )
+
+    _run_worker()
+
+    assert [mail.to for mail in mailoutbox] == [[submitted.email]] and "Bonjour" in mailoutbox[0].body
+    assert Email.objects.get(template="staff_message").delivery == Delivery.SENT
