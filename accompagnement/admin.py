@@ -2,11 +2,15 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
 from accompagnement import workflow
-from accompagnement.models import DiagnosticRequest, Event, RefusalReason, Status
+from accompagnement.models import TRIAGE_GROUP, DiagnosticRequest, Event, RefusalReason, Status
 from core.opendata import csv_response
 from territoires.admin import ReadOnlyAdmin
 
@@ -88,11 +92,27 @@ class DiagnosticRequestAdminForm(forms.ModelForm):
         ]
         if self.instance.pk and not self.is_bound:
             self.initial["loaded_at"] = self.instance.updated_at.isoformat()
+        if "assignee" in self.fields:
+            # Active members of the triage group only (not every account, not superusers as such); whoever is
+            # assigned now stays a valid choice, so the page can be saved unchanged.
+            self.fields["assignee"].queryset = (
+                get_user_model()
+                .objects.filter(Q(is_active=True, groups__name=TRIAGE_GROUP) | Q(pk=self.instance.assignee_id or None))
+                .distinct()
+                .order_by("last_name", "first_name", "username")
+            )
 
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk:
-            stored = DiagnosticRequest.objects.filter(pk=self.instance.pk).values_list("updated_at", flat=True).first()
+            # Lock first, then compare: the admin validates and saves in one transaction, so a colleague's edit
+            # or move either committed before this check (and is seen) or waits until this one is saved.
+            stored = (
+                DiagnosticRequest.objects.select_for_update()
+                .filter(pk=self.instance.pk)
+                .values_list("updated_at", flat=True)
+                .first()
+            )
             if stored and cleaned.get("loaded_at") and stored.isoformat() != cleaned["loaded_at"]:
                 raise forms.ValidationError(
                     "Cette demande a été modifiée par quelqu'un d'autre pendant que vous la consultiez. "
@@ -122,7 +142,7 @@ def _move_action(status):
             )
 
     move.__name__ = f"move_to_{status.value}"
-    return admin.action(description=f"Passer au statut « {status.label} »")(move)
+    return admin.action(description=f"Passer au statut « {status.label} »", permissions=["triage"])(move)
 
 
 # Refusals need a reason and withdrawals are the requester's: those go through the change page.
@@ -172,6 +192,7 @@ class DiagnosticRequestAdmin(admin.ModelAdmin):
         "consent_at",
         "created_at",
         "updated_at",
+        "email_deliveries",
     ]
     autocomplete_fields = ["recommended_services"]
     inlines = [EventInline]
@@ -209,6 +230,7 @@ class DiagnosticRequestAdmin(admin.ModelAdmin):
             },
         ),
         ("Diagnostic", {"fields": ["diagnostic_date", "diagnostic_summary", "recommended_services"]}),
+        ("Courriels", {"fields": ["email_deliveries"]}),
     ]
 
     def get_urls(self):
@@ -222,7 +244,6 @@ class DiagnosticRequestAdmin(admin.ModelAdmin):
         return [dashboard, *super().get_urls()]
 
     def dashboard_view(self, request):
-        from django.core.exceptions import PermissionDenied
         from django.template.response import TemplateResponse
 
         from accompagnement.dashboard import dashboard_figures
@@ -247,6 +268,10 @@ class DiagnosticRequestAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # a request is never lost
 
+    def has_triage_permission(self, request, obj=None):
+        """Moving, assigning and messaging: the triage group's right, not every account that may read."""
+        return request.user.has_perm("accompagnement.triage_diagnosticrequest")
+
     def has_add_permission(self, request):
         return False  # requests come from the public form
 
@@ -265,6 +290,27 @@ class DiagnosticRequestAdmin(admin.ModelAdmin):
     @admin.display(description="thématiques")
     def theme_list(self, obj):
         return ", ".join(theme.name for theme in obj.themes.all()) or "—"
+
+    @admin.display(description="état d'envoi des courriels")
+    def email_deliveries(self, obj):
+        """Each e-mail of the request and whether it left (envoyé, en attente, échec); never its text."""
+        rows = [
+            (
+                f"{email.created_at:%d/%m/%Y %H:%M}",
+                email.subject,
+                email.to,
+                email.get_delivery_display(),
+                f"{email.attempts} tentative(s)" + (f" — {email.last_error}" if email.last_error else ""),
+            )
+            for email in obj.emails.all()
+        ]
+        if not rows:
+            return "Aucun courriel."
+        return format_html(
+            "<table><thead><tr><th>créé le</th><th>objet</th><th>destinataire</th><th>état</th><th>envoi</th></tr>"
+            "</thead><tbody>{}</tbody></table>",
+            format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", rows),
+        )
 
     @admin.display(description="services qui intéressent")
     def service_list(self, obj):
@@ -287,8 +333,11 @@ class DiagnosticRequestAdmin(admin.ModelAdmin):
                 Event.objects.create(request=obj, kind=Event.Kind.EDIT, author=request.user, changes=changes)
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
         obj, data = form.instance, form.cleaned_data
+        workflow_fields = ["new_status", "message_to_requester", "internal_note"]
+        if any(data.get(name) for name in workflow_fields) and not self.has_triage_permission(request, obj):
+            raise PermissionDenied
+        super().save_related(request, form, formsets, change)
         if "recommended_services" in form.changed_data:
             Event.objects.create(
                 request=obj,
@@ -312,13 +361,13 @@ class DiagnosticRequestAdmin(admin.ModelAdmin):
         except workflow.TransitionNotAllowed as error:
             messages.error(request, f"Cette demande a déjà été traitée : {error}")
 
-    @admin.action(description="M'attribuer les demandes sélectionnées")
+    @admin.action(description="M'attribuer les demandes sélectionnées", permissions=["triage"])
     def assign_to_me(self, request, queryset):
         for pk in queryset.values_list("pk", flat=True):
             workflow.assign_request(pk, to_user=request.user, by=request.user)
         messages.success(request, f"{queryset.count()} demande(s) vous sont attribuées.")
 
-    @admin.action(description="Exporter la sélection en CSV (Excel)")
+    @admin.action(description="Exporter la sélection en CSV (Excel)", permissions=["view"])
     def export_csv(self, request, queryset):
         header = [
             "référence",

@@ -3,7 +3,7 @@
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce, TruncMonth
 
-from accompagnement.models import DiagnosticRequest, Status
+from accompagnement.models import DiagnosticRequest, Email, Status
 
 
 def dashboard_figures(*, oldest: int = 10) -> dict:
@@ -25,7 +25,13 @@ def dashboard_figures(*, oldest: int = 10) -> dict:
         .order_by("created_at")
         .distinct()[:oldest]
     )
+    failed = Email.objects.failed()
     return {
+        # E-mails abandoned after every attempt: the requester (or staff) never got them.
+        "emails_failed": failed.count(),
+        "requests_with_failed_emails": list(
+            requests.filter(pk__in=failed.values("request_id")).select_related("commune", "epci")[:oldest]
+        ),
         "by_status": [(Status(status).label, by_status.get(status, 0)) for status in Status.values],
         "by_region": list(by_region),
         "by_month": list(by_month[:12]),

@@ -4,6 +4,8 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 
@@ -22,6 +24,8 @@ class Status(models.TextChoices):
     WITHDRAWN = "abandonnee", "abandonnée"
 
 
+# The staff group that triages the requests (created by migration 0002).
+TRIAGE_GROUP = "Chargé·e d'accompagnement"
 OPEN_STATUSES = [Status.NEW, Status.QUALIFYING, Status.SCHEDULED, Status.DIAGNOSED, Status.SUPPORTING]
 
 
@@ -54,7 +58,8 @@ class DiagnosticRequestQuerySet(models.QuerySet):
         return self.filter(status=Status.NEW)
 
     def for_token(self, token: str):
-        return self.filter(token_hash=hash_token(token))
+        digest = hash_token(token)
+        return self.filter(Q(token_hash=digest) | Q(resent_token_hashes__contains=[digest]))
 
 
 class DiagnosticRequest(models.Model):
@@ -75,6 +80,12 @@ class DiagnosticRequest(models.Model):
     consent_at = models.DateTimeField("consentement donné le")
     submission_key = models.UUIDField("clé d'envoi du formulaire", unique=True)
     token_hash = models.CharField("empreinte du lien de suivi", max_length=64, unique=True, editable=False)
+    # Links sent again on request ("Renvoyer le lien de suivi"): added, never replacing the one in use, so a
+    # stranger pressing the button cannot kill the requester's link.
+    resent_token_hashes = ArrayField(
+        models.CharField(max_length=64), verbose_name="empreintes des liens renvoyés", default=list, editable=False
+    )
+    link_resent_at = models.DateTimeField("lien de suivi renvoyé le", null=True, blank=True, editable=False)
     status = models.CharField("statut", max_length=15, choices=Status.choices, default=Status.NEW)
     refusal_reason = models.CharField("motif de refus", max_length=15, choices=RefusalReason.choices, blank=True)
     assignee = models.ForeignKey(
@@ -119,6 +130,7 @@ class DiagnosticRequest(models.Model):
                 fields=["epci"], condition=Q(status__in=OPEN_STATUSES), name="request_one_open_per_epci"
             ),
         ]
+        indexes = [GinIndex(fields=["resent_token_hashes"], name="request_resent_tokens_gin")]
         permissions = [("triage_diagnosticrequest", "Peut trier et faire avancer les demandes")]
 
     def __str__(self):
@@ -144,6 +156,12 @@ class DiagnosticRequest(models.Model):
         """Give the request a new private follow-up token and return it (only its hash is stored)."""
         token = secrets.token_urlsafe(32)
         self.token_hash = hash_token(token)
+        return token
+
+    def add_token(self, *, keep: int = 20) -> str:
+        """One more follow-up token for the request (the others keep working); only its hash is stored."""
+        token = secrets.token_urlsafe(32)
+        self.resent_token_hashes = [*self.resent_token_hashes, hash_token(token)][-keep:]
         return token
 
 
@@ -199,3 +217,46 @@ class SubmissionCounter(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class Delivery(models.TextChoices):
+    PENDING = "en_attente", "en attente"
+    SENT = "envoye", "envoyé"
+    FAILED = "echec", "échec"
+
+
+class EmailQuerySet(models.QuerySet):
+    def failed(self):
+        return self.filter(delivery=Delivery.FAILED)
+
+
+class Email(models.Model):
+    """One e-mail about a request, in the outbox: the worker's task carries only this row's id.
+
+    Its text (first name, follow-up link with its token, staff message) is emptied once it has left, so no
+    personal data or raw token outlives the sending; the row stays so staff see what left and what failed.
+    """
+
+    request = models.ForeignKey(
+        DiagnosticRequest, verbose_name="demande", on_delete=models.CASCADE, related_name="emails"
+    )
+    template = models.CharField("modèle", max_length=50)
+    to = models.EmailField("destinataire")
+    subject = models.CharField("objet", max_length=250)
+    body = models.TextField("texte (effacé une fois envoyé)", blank=True)
+    delivery = models.CharField("état", max_length=10, choices=Delivery.choices, default=Delivery.PENDING)
+    attempts = models.PositiveSmallIntegerField("tentatives", default=0)
+    last_error = models.CharField("dernière erreur", max_length=300, blank=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
+
+    objects = EmailQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "courriel"
+        verbose_name_plural = "courriels"
+        ordering = ["created_at", "pk"]
+        constraints = [models.CheckConstraint(name="email_delivery_valid", condition=Q(delivery__in=Delivery.values))]
+
+    def __str__(self):
+        return f"{self.subject} — {self.get_delivery_display()}"

@@ -4,9 +4,11 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
-from accompagnement.models import DiagnosticRequest, Event, Status
+from accompagnement.models import DiagnosticRequest, Email, Event, Status
 
+LEGACY_EMAIL_TASK = "accompagnement.tasks.send_email"
 FINISHED = [Status.CLOSED, Status.DECLINED, Status.WITHDRAWN]
 
 
@@ -15,9 +17,12 @@ def purge_requests(*, older_than_months: int, dry_run: bool = False) -> int:
     limit = timezone.now() - timedelta(days=30 * older_than_months)
     requests = DiagnosticRequest.objects.filter(status__in=FINISHED, updated_at__lt=limit, anonymised_at__isnull=True)
     count = requests.count()
-    if dry_run or not count:
+    if dry_run:
         return count
     with transaction.atomic():
+        # Tasks queued before the outbox carried the whole e-mail (address, first name, messages, follow-up
+        # link with its raw token) as arguments: whatever their request, they go; today's carry only an id.
+        DBTaskResult.objects.filter(task_path=LEGACY_EMAIL_TASK, args_kwargs__kwargs__has_key="to").delete()
         ids = list(requests.values_list("pk", flat=True))
         # Territory, population, status, themes and dates stay: they are the statistics.
         DiagnosticRequest.objects.filter(pk__in=ids).update(
@@ -27,9 +32,12 @@ def purge_requests(*, older_than_months: int, dry_run: bool = False) -> int:
             phone="",
             needs="",
             diagnostic_summary="",
+            resent_token_hashes=[],
             anonymised_at=timezone.now(),
         )
         # Messages may name people: their text goes too.
         Event.objects.filter(request_id__in=ids).exclude(body="").update(body="")
         Event.objects.filter(request_id__in=ids, kind=Event.Kind.EDIT).update(changes={})
+        # The outbox holds their addresses (and, for e-mails not sent, the text): all of it goes.
+        Email.objects.filter(request_id__in=ids).delete()
     return count

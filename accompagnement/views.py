@@ -17,19 +17,27 @@ from accompagnement import workflow
 from accompagnement.eligibility import POPULATION_SOURCE, check_commune, check_epci
 from accompagnement.forms import NEEDS_MAX, DiagnosticRequestForm, EligibilityForm, MessageForm
 from accompagnement.models import DiagnosticRequest, Event, Status
-from accompagnement.ratelimit import is_limited
+from accompagnement.ratelimit import count_post, is_limited
 from catalogue.models import Service
 from territoires.models import Commune, Epci
 
 SIGNER_SALT = "accompagnement.confirmation"
+RESEND_SALT = "accompagnement.resend_link"
 
 
 def _too_many(request):
     return render(request, "429.html", status=429)
 
 
+RATE_WINDOW = timedelta(hours=1)
+
+
 def _limited(request, scope: str) -> bool:
-    return is_limited(request, scope=scope, limit=settings.ANSM_POSTS_PER_HOUR, window=timedelta(hours=1))
+    return is_limited(request, scope=scope, limit=settings.ANSM_POSTS_PER_HOUR, window=RATE_WINDOW)
+
+
+def _count(request, scope: str) -> None:
+    count_post(request, scope=scope, window=RATE_WINDOW)
 
 
 @require_safe
@@ -91,8 +99,10 @@ def request_form(request):
         form = DiagnosticRequestForm(request.POST)
         if form.is_robot:
             # Robots get the same answer as people, and nothing is saved.
+            _count(request, "demande")
             return redirect("accompagnement:confirmation")
         if form.is_valid():
+            _count(request, "demande")
             data = form.cleaned_data
             values = {
                 "commune": data["commune"],
@@ -116,8 +126,10 @@ def request_form(request):
         form = DiagnosticRequestForm(initial=_initial(request))
     context = {
         "form": form,
+        # A stranger may type any territory: they learn only that a request is in progress there, and the
+        # signed value names the territory they typed, not the request (its number would give the reference).
         "existing": existing,
-        "existing_signed": signing.dumps(existing.pk, salt=SIGNER_SALT) if existing else "",
+        "existing_signed": signing.dumps(_territory_key(existing), salt=RESEND_SALT) if existing else "",
         # One key per displayed form: posting it twice (double click, back and resend) makes one request.
         "submission_key": form["submission_key"].value() or uuid.uuid4(),
     }
@@ -140,18 +152,41 @@ def confirmation(request):
     return render(request, "accompagnement/confirmation.html", {"diagnostic_request": diagnostic_request})
 
 
+def _territory_key(diagnostic_request: DiagnosticRequest) -> list[str]:
+    return (
+        ["commune", diagnostic_request.commune_id]
+        if diagnostic_request.commune_id
+        else ["epci", diagnostic_request.epci_id]
+    )
+
+
 @require_POST
 def resend_link(request):
-    """Send the follow-up link of an existing open request again, to the address on file."""
+    """Send a follow-up link of the territory's open request to the address on file (not to the visitor)."""
     if _limited(request, "lien"):
         return _too_many(request)
-    diagnostic_request = _signed_request(request.POST.get("demande", ""))
-    workflow.resend_link(diagnostic_request)
-    messages.success(
-        request,
-        f"Le lien de suivi de la demande {diagnostic_request.reference} vient d'être envoyé à l'adresse électronique "
-        "indiquée dans cette demande.",
-    )
+    try:
+        kind, code = signing.loads(request.POST.get("demande", ""), salt=RESEND_SALT, max_age=3600)
+    except (signing.BadSignature, ValueError, TypeError) as error:
+        raise Http404 from error
+    if kind not in ("commune", "epci"):
+        raise Http404
+    diagnostic_request = get_object_or_404(DiagnosticRequest.objects.open(), **{f"{kind}_id": code})
+    _count(request, "lien")
+    try:
+        workflow.resend_link(diagnostic_request.pk)
+    except workflow.LinkResentRecently:
+        messages.info(
+            request,
+            "Le lien de suivi de cette demande a déjà été envoyé il y a moins de 15 minutes à l'adresse électronique "
+            "indiquée dans la demande : consultez cette boîte de réception, ou réessayez plus tard.",
+        )
+    else:
+        messages.success(
+            request,
+            "Un lien de suivi vient d'être envoyé à l'adresse électronique indiquée dans la demande en cours. "
+            "Les liens envoyés auparavant restent valables.",
+        )
     return redirect("accompagnement:ansm")
 
 
@@ -178,6 +213,7 @@ def follow_up(request, token):
             return _too_many(request)
         try:
             if request.POST.get("action") == "retirer":
+                _count(request, "suivi")
                 workflow.withdraw_request(diagnostic_request.pk)
                 messages.success(
                     request, "Votre demande a été retirée. Vous pouvez en faire une nouvelle à tout moment."
@@ -185,6 +221,7 @@ def follow_up(request, token):
                 return redirect(request.path)
             form = MessageForm(request.POST)
             if form.is_valid():
+                _count(request, "suivi")
                 workflow.post_message(diagnostic_request.pk, body=form.cleaned_data["body"])
                 messages.success(request, "Votre message a été transmis à l'équipe de l'Incubateur des territoires.")
                 return redirect(request.path)

@@ -6,6 +6,7 @@ the trail (who, when, before, after) and queues the e-mails once the transaction
 
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -13,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accompagnement.models import DiagnosticRequest, Event, RefusalReason, Status
-from accompagnement.tasks import send_email
+from accompagnement.outbox import queue_email
 
 ALLOWED = {
     Status.NEW: {Status.QUALIFYING, Status.DECLINED, Status.WITHDRAWN},
@@ -60,7 +61,7 @@ def _notify_requester(request: DiagnosticRequest, template: str, **context) -> N
         "first_name": request.first_name,
         **context,
     }
-    transaction.on_commit(lambda: send_email.enqueue(template=template, to=[request.email], context=context))
+    queue_email(request, template=template, to=request.email, **context)
 
 
 @dataclass
@@ -89,16 +90,14 @@ def submit_request(*, values: dict, themes, services, submission_key: uuid.UUID)
             Event.objects.create(request=request, kind=Event.Kind.STATUS, new_status=Status.NEW)
             _notify_requester(request, "request_received", follow_up_url=follow_up_url(token))
             admin_path = reverse("admin:accompagnement_diagnosticrequest_change", args=[request.pk])
-            staff_context = {
-                "reference": request.reference,
-                "territory": request.territory_name,
-                "population": request.population,
-                "admin_url": f"{settings.SITE_URL}{admin_path}",
-            }
-            transaction.on_commit(
-                lambda: send_email.enqueue(
-                    template="staff_new_request", to=[settings.STAFF_NOTIFICATION_EMAIL], context=staff_context
-                )
+            queue_email(
+                request,
+                template="staff_new_request",
+                to=settings.STAFF_NOTIFICATION_EMAIL,
+                reference=request.reference,
+                territory=request.territory_name,
+                population=request.population,
+                admin_url=f"{settings.SITE_URL}{admin_path}",
             )
     except IntegrityError:
         # A concurrent post won the race: either the same form (same key) or the same territory.
@@ -165,16 +164,14 @@ def post_message(request_id: int, *, body: str, by=None, internal: bool = False)
             if not request.is_open:
                 raise TransitionNotAllowed(request.status, request.status)
             kind = Event.Kind.MESSAGE_FROM_REQUESTER
-            transaction.on_commit(
-                lambda: send_email.enqueue(
-                    template="staff_new_message",
-                    to=[
-                        request.assignee.email
-                        if request.assignee and request.assignee.email
-                        else settings.STAFF_NOTIFICATION_EMAIL
-                    ],
-                    context={"reference": request.reference, "territory": request.territory_name},
-                )
+            queue_email(
+                request,
+                template="staff_new_message",
+                to=request.assignee.email
+                if request.assignee and request.assignee.email
+                else settings.STAFF_NOTIFICATION_EMAIL,
+                reference=request.reference,
+                territory=request.territory_name,
             )
         elif internal:
             kind = Event.Kind.NOTE
@@ -186,10 +183,26 @@ def post_message(request_id: int, *, body: str, by=None, internal: bool = False)
     return event
 
 
-def resend_link(request: DiagnosticRequest) -> None:
-    """Send the follow-up link again to the address on file (a new token: only its hash is stored)."""
+# Anyone who types the territory's name can ask for the link: at most one e-mail per request in this time.
+RESEND_INTERVAL = timedelta(minutes=15)
+
+
+class LinkResentRecently(Exception):
+    """The follow-up link of this request was sent again less than ``RESEND_INTERVAL`` ago."""
+
+
+def resend_link(request_id: int) -> DiagnosticRequest:
+    """Send a follow-up link to the address on file; the link already in use keeps working.
+
+    Only hashes of tokens are stored, so the old link cannot be sent again: a new one is added beside it.
+    """
     with transaction.atomic():
-        locked = DiagnosticRequest.objects.select_for_update().get(pk=request.pk)
-        token = locked.new_token()
-        locked.save(update_fields=["token_hash"])
+        locked = DiagnosticRequest.objects.select_for_update().get(pk=request_id)
+        now = timezone.now()
+        if locked.link_resent_at and now - locked.link_resent_at < RESEND_INTERVAL:
+            raise LinkResentRecently
+        token = locked.add_token()
+        locked.link_resent_at = now
+        locked.save(update_fields=["resent_token_hashes", "link_resent_at"])
         _notify_requester(locked, "follow_up_link", follow_up_url=follow_up_url(token))
+    return locked

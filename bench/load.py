@@ -150,7 +150,7 @@ def server_environment() -> dict:
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "false",
         "SECURE_HSTS_SECONDS": "0",
-        "BEHIND_PROXY": "false",
+        "TRUSTED_PROXY_HOPS": "0",
         "LOG_LEVEL": "WARNING",
         "SITE_URL": f"http://127.0.0.1:{PORT}",
     }

@@ -127,12 +127,13 @@ class ServiceAdmin(admin.ModelAdmin):
             return "—"
         return format_html('<a href="{}">voir la page publique</a>', obj.get_absolute_url())
 
-    @admin.action(description="Publier les services sélectionnés")
+    # A view-only account (the triage group) must not change what the public sees.
+    @admin.action(description="Publier les services sélectionnés", permissions=["change"])
     def publish(self, request, queryset):
         count = queryset.update(is_published=True)
         self.message_user(request, f"{count} service(s) publié(s).", messages.SUCCESS)
 
-    @admin.action(description="Dépublier les services sélectionnés (sans les supprimer)")
+    @admin.action(description="Dépublier les services sélectionnés (sans les supprimer)", permissions=["change"])
     def unpublish(self, request, queryset):
         count = queryset.update(is_published=False)
         self.message_user(request, f"{count} service(s) dépublié(s) : ils restent en base.", messages.SUCCESS)

@@ -26,6 +26,7 @@ from django.utils.text import slugify
 from catalogue import publiccode_rules as rules
 from catalogue.licences import LicenceError, canonical
 from catalogue.models import CodeStatus, Porteur, Service
+from core.sanitize import safe_url
 
 VERSION = "0.4"
 MAX_FILE_SIZE = 1_000_000
@@ -159,6 +160,9 @@ def read_publiccode(path: Path) -> dict:
         data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError as error:
         raise PubliccodeError(f"{path} : le fichier n'est pas en UTF-8.") from error
+    except RecursionError as error:
+        # PyYAML builds nested lists and mappings recursively: a file nested thousands deep exhausts the stack.
+        raise PubliccodeError(f"{path} : YAML trop imbriqué (des listes ou clés les unes dans les autres).") from error
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" (ligne {mark.line + 1}, colonne {mark.column + 1})" if mark else ""
@@ -180,7 +184,8 @@ def _text(data: dict, key: str, path: Path, label: str, *, required: bool) -> st
 
 
 def _is_web_address(value) -> bool:
-    return isinstance(value, str) and bool(re.match(r"^https?://\S+$", value.strip(), re.IGNORECASE))
+    # The one rule of core/sanitize.py for every imported link: absolute http(s), with a host, no control character.
+    return isinstance(value, str) and bool(safe_url(value))
 
 
 class _Mapper:
@@ -366,7 +371,12 @@ def import_publiccode(paths: list[Path], *, publish: bool = True) -> ImportResul
     result = ImportResult()
     mapped = []
     for path in paths:
-        values, ignored = map_publiccode(read_publiccode(path), path)
+        try:
+            values, ignored = map_publiccode(read_publiccode(path), path)
+        except RecursionError as error:
+            raise PubliccodeError(
+                f"{path} : YAML trop imbriqué (des listes ou clés les unes dans les autres)."
+            ) from error
         mapped.append((path, values))
         result.ignored.extend(ignored)
     by_repository = {

@@ -5,6 +5,8 @@ import logging
 import re
 from datetime import UTC, datetime
 
+from core.clientip import client_ip
+
 # Standard LogRecord attributes; anything else given through ``extra=`` is added to the JSON object.
 _RESERVED = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 # Matches start at the beginning of a run of address characters only (the lookbehind): without it, a long
@@ -12,7 +14,9 @@ _RESERVED = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?<!\d)(?:\+33\s?|0)[1-9](?:[\s.-]?\d{2}){4}(?!\d)")
 # Follow-up tokens are secrets: never written to a log line.
-_FOLLOW_UP = re.compile(r"(/accompagnement/suivi/)[^/\s\"]+")
+# Already masked text is left alone: the filter and the formatter both scrub, and a message scrubbed
+# twice read "/suivi/[jeton masqué] masqué]/".
+_FOLLOW_UP = re.compile(r"(/accompagnement/suivi/)(?!\[jeton masqué\])[^/\s\"]+")
 
 
 # Longer texts (a request with a huge query string) are cut once masked: a log line stays readable.
@@ -50,6 +54,9 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": scrub(record.getMessage()),
         }
+        if hasattr(record, "request") and hasattr(record.request, "META"):
+            # The same client address as the rate limits and the staff lockout (core/clientip.py).
+            payload["client"] = client_ip(record.request)
         for key, value in vars(record).items():
             if key not in _RESERVED and not key.startswith("_"):
                 # Extras such as Django's ``request`` are written as text, scrubbed like the message.

@@ -35,8 +35,13 @@ CSRF_FAILURE_VIEW = "incubateur.views.csrf_failure"
 
 # Production sits behind a TLS-terminating proxy (Scalingo, Clever Cloud).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# Trust the last X-Forwarded-For hop (the platform's router) for the client address of the rate limits.
-BEHIND_PROXY = env_bool("BEHIND_PROXY", not DEVELOPMENT)
+# Proxies of the platform in front of the portal, each appending to X-Forwarded-For: the client's address
+# (rate limits, staff lockout, logs; core/clientip.py) is the entry that many places from the right.
+# Scalingo and Clever Cloud: 1 (their router); behind a CDN or another reverse proxy as well: 2; none: 0.
+TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0 if DEVELOPMENT else 1)
+if "BEHIND_PROXY" in os.environ:
+    # Its meaning (trust one hop) silently changed with the platform: say what to set instead.
+    raise ImproperlyConfigured("BEHIND_PROXY is replaced by TRUSTED_PROXY_HOPS (0 without proxy, 1 on Scalingo).")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEVELOPMENT)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEVELOPMENT
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEVELOPMENT else 31_536_000)
@@ -47,6 +52,10 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Only staff have sessions. ANSSI advises short sessions for administration: one ends after 4 hours without
+# a request (each request renews it), instead of Django's 14 days.
+SESSION_COOKIE_AGE = 4 * 3600
+SESSION_SAVE_EVERY_REQUEST = True
 
 # Strict policy: no inline script, style attribute or event handler anywhere, so 'self' is enough and
 # public pages carry no per-response nonce (they stay cacheable). The DSFR draws icons from data: URIs.
@@ -123,10 +132,11 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 1  # hour
+# Per account and real client address: a stranger's failures never lock the owner out from elsewhere.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "locked.html"
-AXES_IPWARE_PROXY_COUNT = 1 if env_bool("BEHIND_PROXY", not DEVELOPMENT) else 0
 AXES_VERBOSE = False
 ADMIN_REQUIRE_2FA = env_bool("ADMIN_REQUIRE_2FA", not DEVELOPMENT)
 OTP_TOTP_ISSUER = "Incubateur des territoires"

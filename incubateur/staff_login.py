@@ -8,15 +8,22 @@ devices once the password is checked: on the first attempt the list is empty and
 from django_otp import devices_for_user
 from django_otp.admin import OTPAdminAuthenticationForm
 
+# One answer for a wrong user name, a wrong password, a missing code and a wrong code: a different message
+# would tell whoever is guessing that the password was right.
+LOGIN_REFUSED = (
+    "Identifiant, mot de passe ou code à usage unique incorrect : vérifiez les trois (le code de votre application "
+    "d'authentification change toutes les 30 secondes ; les majuscules comptent)."
+)
 OTP_MESSAGES = {
-    "token_required": "Saisissez le code à usage unique affiché par votre application d'authentification.",
-    "invalid_token": "Code à usage unique incorrect ou expiré : saisissez le code affiché en ce moment.",
+    "token_required": LOGIN_REFUSED,
+    "invalid_token": LOGIN_REFUSED,
     "device_required": "Choisissez l'appareil qui a produit le code.",
     "verification_not_allowed": "La vérification des codes est momentanément suspendue : réessayez plus tard.",
 }
 
 
 class StaffAuthenticationForm(OTPAdminAuthenticationForm):
+    error_messages = {**OTPAdminAuthenticationForm.error_messages, "invalid_login": LOGIN_REFUSED}
     otp_error_messages = {**OTPAdminAuthenticationForm.otp_error_messages, **OTP_MESSAGES}
 
     def _chosen_device(self, user):

@@ -83,7 +83,7 @@ class DeployedSite:
             ALLOWED_HOSTS="127.0.0.1",
             SITE_URL=self.url,
             # gunicorn terminates TLS itself here: nothing sits in front to add X-Forwarded-* headers.
-            BEHIND_PROXY="false",
+            TRUSTED_PROXY_HOPS="0",
             EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
             EMAIL_FILE_PATH=str(self.mail_dir),
         )

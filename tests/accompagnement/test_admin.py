@@ -150,3 +150,18 @@ def test_bulk_move_applies_allowed_transitions_and_reports_the_others(client, ch
     assert "1 demande(s) passée(s)" in unescape(first.content.decode())
     assert "1 demande(s) ignorée(s)" in unescape(again.content.decode())
     assert submitted.events.filter(new_status=Status.QUALIFYING).count() == 1
+
+
+def test_the_assignee_list_offers_only_active_members_of_the_triage_group(client, chargee, submitted, admin_user):
+    users = get_user_model().objects
+    group = Group.objects.get(name="Chargé·e d'accompagnement")
+    former = users.create_user("ancienne", "ancienne@anct.gouv.fr", "x", is_staff=True, is_active=False)
+    former.groups.add(group)
+    users.create_user("autre", "autre@anct.gouv.fr", "x", is_staff=True)
+    login_with_second_factor(client, chargee)
+
+    page = client.get(change_url(submitted))
+
+    offered = {user.username for user in page.context["adminform"].form.fields["assignee"].queryset}
+    assert offered == {"chargee"}
+    assert admin_user.username not in offered

@@ -1,7 +1,10 @@
 import re
+from datetime import timedelta
 from html import unescape
 
 import pytest
+import time_machine
+from django.utils import timezone
 
 from accompagnement.models import DiagnosticRequest, Event, Status
 
@@ -44,16 +47,19 @@ def test_an_open_request_for_the_same_territory_is_shown_not_duplicated(client, 
 
     response = client.post("/accompagnement/demande/", form_data)
 
-    html = response.content.decode()
+    html = unescape(response.content.decode())
     assert DiagnosticRequest.objects.count() == 1
-    assert submitted.reference in html and "Renvoyer le lien de suivi" in html
-    assert "secretariat@mairie-exemple.fr" not in html  # the first requester's address stays private
+    assert "Une demande est déjà en cours pour Lalouvesc" in html and "Renvoyer le lien de suivi" in html
+    # A stranger learns nothing more: not the reference, not the status, not the requester's address.
+    assert submitted.reference not in html and f"{submitted.pk:05d}" not in html
+    assert "en qualification" not in html and "(nouvelle)" not in html
+    assert "secretariat@mairie-exemple.fr" not in html
 
 
-def test_the_follow_up_link_can_be_sent_again(
+def test_the_follow_up_link_is_sent_again_to_the_address_on_file_and_the_old_one_still_works(
     client, form_data, submitted, mailoutbox, django_capture_on_commit_callbacks
 ):
-    form_data["submission_key"] = "5b5b7d2e-0b7e-4f5e-9a54-6c2a4a3f0d11"
+    form_data.update(submission_key="5b5b7d2e-0b7e-4f5e-9a54-6c2a4a3f0d11", email="inconnu@exemple.fr")
     signed = client.post("/accompagnement/demande/", form_data).context["existing_signed"]
     old_link = re.search(r"/accompagnement/suivi/\S+/", mailoutbox[0].body).group(0)
 
@@ -63,8 +69,34 @@ def test_the_follow_up_link_can_be_sent_again(
     new_link = re.search(r"/accompagnement/suivi/\S+/", mailoutbox[-1].body).group(0)
     assert "vient d'être envoyé" in unescape(response.content.decode())
     assert mailoutbox[-1].to == ["secretariat@mairie-exemple.fr"]
+    assert new_link != old_link
     assert client.get(new_link).status_code == 200
-    assert client.get(old_link).status_code == 404  # only the newest link works
+    assert client.get(old_link).status_code == 200  # the link in use keeps working
+
+
+def test_the_follow_up_link_is_sent_again_at_most_once_per_quarter_hour(
+    client, form_data, submitted, mailoutbox, django_capture_on_commit_callbacks
+):
+    form_data["submission_key"] = "5b5b7d2e-0b7e-4f5e-9a54-6c2a4a3f0d11"
+    signed = client.post("/accompagnement/demande/", form_data).context["existing_signed"]
+    sent_before = len(mailoutbox)
+
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post("/accompagnement/demande/lien/", {"demande": signed})
+            second = client.post("/accompagnement/demande/lien/", {"demande": signed}, follow=True)
+        traveller.shift(timedelta(minutes=16))
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post("/accompagnement/demande/lien/", {"demande": signed})
+
+    assert "il y a moins de 15 minutes" in unescape(second.content.decode())
+    assert len(mailoutbox) == sent_before + 2
+
+
+def test_a_forged_resend_value_is_a_404(client, submitted):
+    response = client.post("/accompagnement/demande/lien/", {"demande": str(submitted.pk)})
+
+    assert response.status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -165,16 +197,20 @@ def test_the_form_works_without_javascript_by_name_or_postal_code(client, form_d
     assert DiagnosticRequest.objects.get().commune_id == "07128"
 
 
-def test_the_public_form_is_rate_limited(client, form_data, settings):
-    settings.ANSM_POSTS_PER_HOUR = 3
-    form_data["needs"] = "court"
+def test_the_public_form_is_rate_limited_on_what_it_saves_not_on_errors(client, form_data, settings):
+    settings.ANSM_POSTS_PER_HOUR = 1
+    wrong = {**form_data, "needs": "court"}
     for _ in range(3):
-        assert client.post("/accompagnement/demande/", form_data).status_code == 400
+        assert client.post("/accompagnement/demande/", wrong).status_code == 400
+    assert client.post("/accompagnement/demande/", form_data).status_code == 302
 
-    response = client.post("/accompagnement/demande/", form_data)
+    response = client.post("/accompagnement/demande/", {**form_data, "commune": "07001", "submission_key": ""})
 
+    page = unescape(response.content.decode())
     assert response.status_code == 429
-    assert "Trop de demandes" in response.content.decode()
+    assert "Trop de demandes" in page and "ce dernier envoi n’a pas été enregistré" in page
+    assert "bien arrivé" not in page
+    assert DiagnosticRequest.objects.count() == 1
 
 
 def test_an_smtp_failure_loses_nothing(client, form_data, settings, caplog, django_capture_on_commit_callbacks):

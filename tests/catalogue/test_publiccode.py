@@ -1,3 +1,4 @@
+import json
 from pathlib import Path
 
 import pytest
@@ -232,6 +233,21 @@ def test_import_keeps_only_web_addresses(tmp_path):
 
 
 @pytest.mark.usefixtures("territories")
+@pytest.mark.parametrize("address", ["https:///javascript:alert(1)", "https://exemple.fr/\u0007x", "http://"])
+def test_import_keeps_only_addresses_the_shared_sanitiser_accepts(tmp_path, address):
+    bad = tmp_path / "publiccode.yml"
+    bad.write_text(
+        f"name: X\nurl: https://example.org/x\nlandingURL: {json.dumps(address)}\n"
+        "description: {fr: {shortDescription: Un outil}}\n",
+        encoding="utf-8",
+    )
+
+    call_command("import_publiccode", bad)
+
+    assert Service.objects.get().website == ""
+
+
+@pytest.mark.usefixtures("territories")
 @pytest.mark.parametrize(
     ("content", "message"),
     [
@@ -250,6 +266,8 @@ def test_import_keeps_only_web_addresses(tmp_path):
             "name: {a: b}\nurl: https://example.org/x\ndescription: {fr: {shortDescription: x}}\n",
             "« name » doit être un texte",
         ),
+        ("name: " + "[" * 200_000 + "]" * 200_000 + "\n", "YAML trop imbriqué"),
+        ("name: X\nurl: https://example.org/x\nx: " + "{a: " * 5_000 + "b" + "}" * 5_000 + "\n", "trop imbriqué"),
     ],
 )
 def test_bad_file_names_the_file_and_key_and_changes_nothing(tmp_path, content, message):

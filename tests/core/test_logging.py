@@ -1,6 +1,8 @@
 import json
 import logging
 
+from django.test import RequestFactory
+
 from core.logging import JsonFormatter, PersonalDataFilter
 
 
@@ -59,3 +61,21 @@ def test_an_address_after_a_long_run_of_letters_is_still_masked():
 
     assert "marie.dupont@mairie.fr" not in line
     assert "[courriel masqué]" in line
+
+
+def test_a_follow_up_token_is_masked_once_by_the_filter_and_the_formatter_together():
+    record = make_record("GET /accompagnement/suivi/Zm9vYmFyYmF6/ 200")
+
+    PersonalDataFilter().filter(record)
+    payload = json.loads(JsonFormatter().format(record))
+
+    assert payload["message"] == "GET /accompagnement/suivi/[jeton masqué]/ 200"
+
+
+def test_a_request_log_names_the_client_as_the_rate_limit_sees_it(settings):
+    settings.TRUSTED_PROXY_HOPS = 1
+    request = RequestFactory().get("/x", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="evil, 203.0.113.9")
+
+    payload = json.loads(JsonFormatter().format(make_record("Not Found: /x", request=request)))
+
+    assert payload["client"] == "203.0.113.9"

@@ -1,12 +1,15 @@
+from datetime import timedelta
 from html import unescape
 
 import pytest
+import time_machine
 from django.test import RequestFactory
+from django.utils import timezone
 from django_otp.admin import OTPAdminSite
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from incubateur.staff_login import StaffAuthenticationForm
+from incubateur.staff_login import LOGIN_REFUSED, StaffAuthenticationForm
 from tests.conftest import login_with_second_factor
 from tests.production import manage
 
@@ -59,10 +62,40 @@ def test_staff_login_is_locked_after_repeated_failures(client, admin_user):
     assert "Connexion bloquée" in unescape(response.content.decode())
 
 
-def _login_form(user, **otp):
+@pytest.mark.django_db
+def test_failures_from_a_stranger_behind_the_router_do_not_lock_the_owner_out(client, admin_user, settings):
+    settings.TRUSTED_PROXY_HOPS = 1
+    device = TOTPDevice.objects.create(user=admin_user, name="téléphone", confirmed=True)
+    router = {"REMOTE_ADDR": "10.0.0.1"}
+    for _ in range(5):
+        client.post(
+            "/admin/login/",
+            {"username": admin_user.username, "password": "faux", "otp_token": "000000"},
+            HTTP_X_FORWARDED_FOR="192.0.2.66, 203.0.113.9",
+            **router,
+        )
+
+    stranger = client.post(
+        "/admin/login/",
+        {"username": admin_user.username, "password": "faux", "otp_token": "000000"},
+        HTTP_X_FORWARDED_FOR="203.0.113.9",
+        **router,
+    )
+    owner = client.post(
+        "/admin/login/",
+        {"username": admin_user.username, "password": "password", "otp_token": _current_code(device)},
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+        **router,
+    )
+
+    assert stranger.status_code == 429
+    assert owner.status_code == 302
+
+
+def _login_form(user, **values):
     request = RequestFactory().post("/admin/login/")
     request.session = {}
-    data = {"username": user.username, "password": "password", **otp}
+    data = {"username": user.username, "password": "password", **values}
     return StaffAuthenticationForm(request, data=data)
 
 
@@ -81,20 +114,18 @@ def test_staff_with_one_authenticator_log_in_with_password_and_code_at_once(admi
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("token", "message"),
-    [
-        ("", "Saisissez le code à usage unique affiché par votre application d'authentification."),
-        ("000000", "Code à usage unique incorrect ou expiré : saisissez le code affiché en ce moment."),
-    ],
-)
-def test_a_missing_or_wrong_code_is_refused_in_french(admin_user, token, message):
+def test_a_wrong_password_and_a_missing_or_wrong_code_get_the_same_answer(admin_user):
     TOTPDevice.objects.create(user=admin_user, name="téléphone", confirmed=True)
 
-    form = _login_form(admin_user, otp_token=token)
+    answers = [
+        _login_form(admin_user, otp_token="").non_field_errors(),
+        _login_form(admin_user, otp_token="000000").non_field_errors(),
+        _login_form(admin_user, otp_token="000000", password="faux").non_field_errors(),
+        _login_form(admin_user, otp_token="000000", username="personne").non_field_errors(),
+    ]
 
-    assert not form.is_valid()
-    assert form.non_field_errors() == [message]
+    assert answers == [[LOGIN_REFUSED]] * 4
+    assert "Identifiant, mot de passe ou code à usage unique incorrect" in LOGIN_REFUSED
 
 
 @pytest.mark.django_db
@@ -107,3 +138,18 @@ def test_staff_with_two_authenticators_choose_one(admin_user):
     ]
     chosen = _login_form(admin_user, otp_token=_current_code(first), otp_device=first.persistent_id)
     assert chosen.is_valid(), chosen.errors
+
+
+@pytest.mark.django_db
+def test_a_staff_session_ends_after_a_few_idle_hours_but_not_while_in_use(admin_user, client):
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        login_with_second_factor(client, admin_user)
+        traveller.shift(timedelta(hours=3))
+        in_use = client.get("/admin/")
+        traveller.shift(timedelta(hours=3))
+        still_in_use = client.get("/admin/")
+        traveller.shift(timedelta(hours=5))
+        idle = client.get("/admin/")
+
+    assert in_use.status_code == still_in_use.status_code == 200
+    assert idle.status_code == 302 and idle.url.startswith("/admin/login/")
