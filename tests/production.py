@@ -125,17 +125,20 @@ class DeployedSite:
             ),
         ]  # fmt: skip
         context = ssl._create_unverified_context()  # noqa: S323 (our own throwaway certificate)
-        deadline = time.monotonic() + 60
+        # A loaded machine (the suite beside other work on two cores) can take a while to boot two workers.
+        deadline = time.monotonic() + 180
+        last_error = None
         while True:
             try:
-                with urllib.request.urlopen(f"{self.url}/sante/", context=context, timeout=5) as response:
+                with urllib.request.urlopen(f"{self.url}/sante/", context=context, timeout=10) as response:
                     if response.status == 200:
                         return
-            except OSError:
-                pass
+            except OSError as error:
+                last_error = error
             if time.monotonic() > deadline or any(process.poll() is not None for process in self.processes):
                 self.stop()
-                raise RuntimeError(f"gunicorn did not answer:\n{(self.folder / 'web.log').read_text()[-3000:]}")
+                log = (self.folder / "web.log").read_text()[-3000:]
+                raise RuntimeError(f"gunicorn did not answer /sante/ ({last_error!r}):\n{log}")
             time.sleep(0.3)
 
     def log(self, name: str = "web") -> str:
