@@ -1,0 +1,94 @@
+"""Filters of the staff list of requests: territory (communes and EPCI alike), who must act, first answer."""
+
+from django.contrib import admin
+
+from accompagnement.inbox import chargees
+from accompagnement.models import DiagnosticRequest, WaitingOn
+from accompagnement.workflow import person
+from territoires.models import Departement, Region
+
+
+class AssigneeFilter(admin.SimpleListFilter):
+    title = "chargé·e d'accompagnement"
+    parameter_name = "attribution"
+
+    def lookups(self, request, model_admin):
+        return [("moi", "à moi"), ("aucun", "non assignées")] + [
+            (str(user.pk), person(user)) for user in chargees().exclude(pk=request.user.pk)
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "moi":
+            return queryset.filter(assignee=request.user)
+        if self.value() == "aucun":
+            return queryset.filter(assignee__isnull=True)
+        if self.value() and self.value().isdigit():
+            return queryset.filter(assignee_id=int(self.value()))
+        return queryset
+
+
+class TerritoryKindFilter(admin.SimpleListFilter):
+    title = "type de collectivité"
+    parameter_name = "type"
+
+    def lookups(self, request, model_admin):
+        return [("commune", "commune"), ("epci", "EPCI")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "commune":
+            return queryset.filter(commune__isnull=False)
+        if self.value() == "epci":
+            return queryset.filter(epci__isnull=False)
+        return queryset
+
+
+class RegionFilter(admin.SimpleListFilter):
+    """Every région of the reference data; an EPCI counts in the région of its main member commune."""
+
+    title = "région"
+    parameter_name = "region"
+
+    def lookups(self, request, model_admin):
+        return list(Region.objects.order_by("nom").values_list("code", "nom"))
+
+    def queryset(self, request, queryset):
+        return queryset.filter(region_code=self.value()) if self.value() else queryset
+
+
+class DepartementFilter(admin.SimpleListFilter):
+    """The départements that have requests (within the chosen région), communes and EPCI alike."""
+
+    title = "département"
+    parameter_name = "departement"
+
+    def lookups(self, request, model_admin):
+        present = DiagnosticRequest.objects.with_area()
+        if request.GET.get("region"):
+            present = present.filter(region_code=request.GET["region"])
+        codes = present.values("departement_code").distinct()
+        return [(d.code, str(d)) for d in Departement.objects.filter(code__in=codes).order_by("code")]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(departement_code=self.value()) if self.value() else queryset
+
+
+class WaitingFilter(admin.SimpleListFilter):
+    title = "à qui la main"
+    parameter_name = "main"
+
+    def lookups(self, request, model_admin):
+        return [(WaitingOn.TEAM, "l'équipe doit agir"), (WaitingOn.REQUESTER, "en attente du demandeur")]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(waiting_on=self.value()) if self.value() in WaitingOn.values else queryset
+
+
+class FirstAnswerFilter(admin.SimpleListFilter):
+    title = "première réponse"
+    parameter_name = "reponse"
+
+    def lookups(self, request, model_admin):
+        return [("aucune", "jamais traitées (en cours, sans réponse)")]
+
+    def queryset(self, request, queryset):
+        return queryset.unanswered() if self.value() == "aucune" else queryset
