@@ -6,6 +6,7 @@ from accompagnement.inbox import chargees
 from accompagnement.models import DiagnosticRequest, WaitingOn
 from accompagnement.workflow import person
 from territoires.models import Departement, Region
+from territoires.search import normalize
 
 
 class AssigneeFilter(admin.SimpleListFilter):
@@ -49,7 +50,8 @@ class RegionFilter(admin.SimpleListFilter):
     parameter_name = "region"
 
     def lookups(self, request, model_admin):
-        return list(Region.objects.order_by("nom").values_list("code", "nom"))
+        # Alphabetical as a reader expects it: "Île-de-France" among the I, not after every Z.
+        return sorted(Region.objects.values_list("code", "nom"), key=lambda region: normalize(region[1]))
 
     def queryset(self, request, queryset):
         return queryset.filter(region_code=self.value()) if self.value() else queryset
