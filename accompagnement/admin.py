@@ -489,4 +489,9 @@ class EventAdmin(ReadOnlyAdmin):
     list_filter = ["kind"]
     list_select_related = ["request__commune", "request__epci", "author"]
     search_fields = ["body"]
-    readonly_fields = ["request", "kind", "author", "old_status", "new_status", "body", "changes", "created_at"]
+    fields = ["request", "kind", "author", "created_at", "description"]
+    readonly_fields = fields
+
+    @admin.display(description="ce qui s'est passé")
+    def description(self, obj):
+        return inbox.describe_event(obj)

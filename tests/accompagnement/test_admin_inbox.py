@@ -8,10 +8,13 @@ from html import unescape
 import pytest
 import time_machine
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accompagnement import workflow
 from accompagnement.models import DiagnosticRequest, Event, Status
+from territoires.models import Commune
 from tests.accompagnement.factories import saved_request
 from tests.conftest import login_with_second_factor
 
@@ -260,3 +263,22 @@ def test_the_dashboard_shows_each_chargees_workload_as_links(staffed, submitted,
     assert (row["open"], row["team"], row["unanswered"]) == (1, 1, 1)
     assert f'href="{LIST}?attribution={chargee.pk}&amp;main=equipe">1</a>' in response.content.decode()
     assert "Charge par chargé·e" in html
+
+
+def test_the_list_costs_the_same_queries_for_5_or_25_requests(staffed, chargee, territories):
+    communes = list(Commune.objects.filter(population__lt=3500).order_by("code_insee")[:25])
+
+    def queries_for_list() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert staffed.get(LIST).status_code == 200
+        return len(captured)
+
+    for commune in communes[:5]:
+        request, _ = saved_request(commune_id=commune.code_insee, population=commune.population)
+        workflow.assign_request(request.pk, to_user=chargee, by=chargee)
+    few = queries_for_list()
+    for commune in communes[5:]:
+        request, _ = saved_request(commune_id=commune.code_insee, population=commune.population)
+        workflow.post_message(request.pk, body="Bonjour", by=chargee)
+
+    assert queries_for_list() == few
