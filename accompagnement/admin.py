@@ -193,7 +193,7 @@ class DiagnosticRequestAdmin(admin.ModelAdmin):
         "history",
     ]
     autocomplete_fields = ["recommended_services"]
-    actions = ["assign_to_me", *MOVE_ACTIONS, "export_csv"]
+    actions = ["assign_to_me", "assign_to", *MOVE_ACTIONS, "export_csv"]
     fieldsets = [
         (
             "Demande",
@@ -434,6 +434,33 @@ class DiagnosticRequestAdmin(admin.ModelAdmin):
         for pk in queryset.values_list("pk", flat=True):
             workflow.assign_request(pk, to_user=request.user, by=request.user)
         messages.success(request, f"{queryset.count()} demande(s) vous sont attribuées.")
+
+    @admin.action(description="Attribuer les demandes sélectionnées à…", permissions=["triage"])
+    def assign_to(self, request, queryset):
+        """Reassign in bulk: a page asks to whom, among the active chargé·es, then the workflow records each."""
+        people = inbox.chargees()
+        chosen = request.POST.get("chargee", "")
+        user = people.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+        if request.POST.get("post") == "oui" and user is not None:
+            for pk in queryset.values_list("pk", flat=True):
+                workflow.assign_request(pk, to_user=user, by=request.user)
+            messages.success(request, f"{len(queryset)} demande(s) attribuée(s) à {workflow.person(user)}.")
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Attribuer {len(queryset)} demande(s) à…",
+            "opts": self.model._meta,
+            "queryset": queryset,
+            "people": [(person.pk, workflow.person(person)) for person in people],
+            "error": "Choisissez un·e chargé·e dans la liste." if request.POST.get("post") == "oui" else "",
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(
+            request,
+            "admin/accompagnement/diagnosticrequest/assign_confirmation.html",
+            context,
+            status=400 if context["error"] else 200,
+        )
 
     @admin.action(description="Exporter la sélection en CSV (Excel)", permissions=["view"])
     def export_csv(self, request, queryset):

@@ -282,3 +282,27 @@ def test_the_list_costs_the_same_queries_for_5_or_25_requests(staffed, chargee, 
         workflow.post_message(request.pk, body="Bonjour", by=chargee)
 
     assert queries_for_list() == few
+
+
+def test_requests_are_reassigned_in_bulk_to_an_active_chargee(staffed, submitted, epci_request, chargee):
+    selected = {"action": "assign_to", "_selected_action": [submitted.pk, epci_request.pk]}
+
+    asked = staffed.post(LIST, selected)
+    done = staffed.post(LIST, {**selected, "post": "oui", "chargee": chargee.pk}, follow=True)
+
+    assert "Camille Martin" in page_text(asked)
+    assert "2 demande(s) attribuée(s) à Camille Martin." in page_text(done)
+    assert DiagnosticRequest.objects.filter(assignee=chargee).count() == 2
+    assert Event.objects.filter(kind=Event.Kind.ASSIGNMENT, author=chargee).count() == 2
+
+
+def test_a_bulk_reassignment_to_someone_outside_the_group_is_refused(staffed, submitted, chargee, django_user_model):
+    outsider = django_user_model.objects.create_user("comptable", is_staff=True)
+    selected = {"action": "assign_to", "_selected_action": [submitted.pk], "post": "oui", "chargee": outsider.pk}
+
+    response = staffed.post(LIST, selected)
+
+    assert response.status_code == 400
+    assert "Choisissez un·e chargé·e dans la liste." in page_text(response)
+    submitted.refresh_from_db()
+    assert submitted.assignee is None
