@@ -7,6 +7,7 @@ from datetime import timedelta
 from statistics import median
 from urllib.parse import urlencode
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -42,7 +43,13 @@ def _workload() -> list[dict]:
             unanswered=Count("pk", filter=Q(first_answer_at__isnull=True)),
         )
     }
+    # The active chargé·es, then anyone else who still holds open requests (left the group, deactivated).
+    holders = [pk for pk in counts if pk is not None]
     people = [(user.pk, person(user), str(user.pk)) for user in chargees()]
+    people += [
+        (user.pk, f"{person(user)} (hors de l'équipe)", str(user.pk))
+        for user in get_user_model().objects.filter(pk__in=holders).exclude(pk__in=[pk for pk, _, _ in people])
+    ]
     rows = []
     for pk, name, value in [*people, (None, "non attribuées", "aucun")]:
         row = counts.get(pk, {"open": 0, "team": 0, "unanswered": 0})

@@ -306,3 +306,13 @@ def test_a_bulk_reassignment_to_someone_outside_the_group_is_refused(staffed, su
     assert "Choisissez un·e chargé·e dans la liste." in page_text(response)
     submitted.refresh_from_db()
     assert submitted.assignee is None
+
+
+def test_the_workload_keeps_the_requests_of_someone_who_left_the_group(staffed, submitted, django_user_model):
+    former = django_user_model.objects.create_user("ancien", is_staff=True, first_name="Lou", last_name="Ancien")
+    workflow.assign_request(submitted.pk, to_user=former, by=former)
+
+    response = staffed.get(f"{LIST}tableau-de-bord/")
+
+    row = next(row for row in response.context["workload"] if row["name"] == "Lou Ancien (hors de l'équipe)")
+    assert row["open"] == 1
