@@ -1,9 +1,11 @@
 """Filters of the staff list of requests: territory (communes and EPCI alike), who must act, first answer."""
 
+from django.conf import settings
 from django.contrib import admin
 
 from accompagnement.inbox import chargees
 from accompagnement.models import DiagnosticRequest, WaitingOn
+from accompagnement.service_levels import late
 from accompagnement.workflow import person
 from territoires.models import Departement, Region
 from territoires.search import normalize
@@ -90,7 +92,12 @@ class FirstAnswerFilter(admin.SimpleListFilter):
     parameter_name = "reponse"
 
     def lookups(self, request, model_admin):
-        return [("aucune", "jamais traitées (en cours, sans réponse)")]
+        return [
+            ("aucune", "jamais traitées (en cours, sans réponse)"),
+            ("retard", f"en retard (plus de {settings.ANSM_FIRST_ANSWER_WORKING_DAYS} jours ouvrés)"),
+        ]
 
     def queryset(self, request, queryset):
+        if self.value() == "retard":
+            return late(queryset)
         return queryset.unanswered() if self.value() == "aucune" else queryset

@@ -7,6 +7,7 @@ from datetime import timedelta
 from statistics import median
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
@@ -14,6 +15,7 @@ from django.utils import timezone
 
 from accompagnement.inbox import chargees
 from accompagnement.models import OPEN_STATUSES, DiagnosticRequest, Email, Status, WaitingOn
+from accompagnement.service_levels import late
 from accompagnement.workflow import person
 from territoires.models import Region
 
@@ -82,6 +84,8 @@ def _delays() -> dict:
         for created in DiagnosticRequest.objects.unanswered().values_list("created_at", flat=True)
     ]
     return {
+        "late": late().count(),
+        "working_days": settings.ANSM_FIRST_ANSWER_WORKING_DAYS,
         "answered": len(first_answer_days),
         "median_first_answer": round(median(first_answer_days), 1) if first_answer_days else None,
         "unanswered": len(waiting),
@@ -129,6 +133,7 @@ def dashboard_figures(*, oldest: int = 10) -> dict:
         ],
         "untouched": list(untouched[:oldest]),
         "untouched_link": _q(reponse="aucune"),
+        "late_link": _q(reponse="retard"),
         "waiting_on_team_link": _q(main=WaitingOn.TEAM),
         "open_link": _q(**OPEN),
         "open": requests.open().count(),

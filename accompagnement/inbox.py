@@ -9,7 +9,6 @@ from accompagnement.outbox import render_email
 from accompagnement.workflow import person
 
 
-
 def chargees(*, keeping: int | None = None):
     """Active staff of the chargé·e group, by name: the people a request can be given to (plus ``keeping``)."""
     users = get_user_model().objects
