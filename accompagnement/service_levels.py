@@ -11,10 +11,10 @@ from itertools import groupby
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accompagnement.models import DiagnosticRequest, WaitingOn
+from accompagnement.outbox import render_email
 from accompagnement.workflow import admin_url
 
 logger = logging.getLogger(__name__)
@@ -101,11 +101,9 @@ def send_staff_reminders(*, now: datetime | None = None) -> int:
             for request in requests
         ]
         context = {"requests": lines, "working_days": settings.ANSM_FIRST_ANSWER_WORKING_DAYS}
-        subject, _, body = (
-            render_to_string("accompagnement/emails/staff_reminder.txt", context).strip().partition("\n")
-        )
+        subject, body = render_email("staff_reminder", context)
         try:
-            EmailMessage(subject.strip(), body.strip() + "\n", settings.DEFAULT_FROM_EMAIL, [address]).send()
+            EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address]).send()
             sent += 1
         except OSError as error:  # SMTP down: tomorrow's run sends the list again
             logger.warning("Reminder to %s not sent: %s", address, error)

@@ -1,5 +1,8 @@
 from html import unescape
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
 from accompagnement.models import DiagnosticRequest, Event, Status
 from tests.conftest import login_with_second_factor
 

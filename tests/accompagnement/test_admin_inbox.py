@@ -7,7 +7,6 @@ from html import unescape
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -166,17 +165,6 @@ def test_the_history_reads_in_french_with_paris_times(staffed, submitted, charge
 
     assert "1 juillet 2026 à 10:30</strong>, Camille Martin — Demande attribuée à Camille Martin." in html
     assert '{"chargé·e"' not in html and "08:30</strong>" not in html
-
-
-def test_the_assignee_list_offers_only_active_chargees(staffed, submitted, chargee, django_user_model):
-    group = Group.objects.get(name="Chargé·e d'accompagnement")
-    gone = django_user_model.objects.create_user("parti", is_staff=True, is_active=False)
-    gone.groups.add(group)
-    django_user_model.objects.create_user("comptable", is_staff=True, first_name="Paul", last_name="Compta")
-
-    field = staffed.get(change_url(submitted)).context["adminform"].form.fields["assignee"]
-
-    assert [label for _, label in field.choices] == ["personne", "Camille Martin"]
 
 
 def test_earlier_requests_of_the_same_commune_are_shown(staffed, territories):
