@@ -58,13 +58,14 @@ class DiagnosticRequestAdminForm(forms.ModelForm):
         self.fields["new_status"].choices = [("", "— inchangé —")] + [
             (status, Status(status).label) for status in workflow.allowed_next(current)
         ]
-        # Only the active chargé·es (and whoever holds the request now, so it is not lost on save).
-        self.fields["assignee"] = ChargeeChoiceField(
-            queryset=inbox.chargees(keeping=self.instance.assignee_id),
-            required=False,
-            label="chargé·e d'accompagnement",
-            empty_label="personne",
-        )
+        if "assignee" in self.fields:  # absent for an account that may only read
+            # Only the active chargé·es (and whoever holds the request now, so it is not lost on save).
+            self.fields["assignee"] = ChargeeChoiceField(
+                queryset=inbox.chargees(keeping=self.instance.assignee_id),
+                required=False,
+                label="chargé·e d'accompagnement",
+                empty_label="personne",
+            )
         if self.instance.pk and not self.is_bound:
             self.initial["loaded_at"] = self.instance.updated_at.isoformat()
 

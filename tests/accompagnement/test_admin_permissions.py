@@ -26,6 +26,8 @@ def chargee(db):
 @pytest.fixture
 def reader(db):
     """A staff account that may only read the requests (no group)."""
+    # A transactional test run before may have flushed the permissions: the migration's helper creates them again.
+    importlib.import_module("accompagnement.migrations.0002_staff_group").create_group(apps, None)
     user = get_user_model().objects.create_user("lecteur", "lecteur@anct.gouv.fr", "x", is_staff=True)
     user.user_permissions.add(Permission.objects.get(codename="view_diagnosticrequest"))
     return user
