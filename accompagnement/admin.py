@@ -440,8 +440,8 @@ class DiagnosticRequestAdmin(admin.ModelAdmin):
     def assign_to(self, request, queryset):
         """Reassign in bulk: a page asks to whom, among the active chargé·es, then the workflow records each."""
         people = inbox.chargees()
-        chosen = request.POST.get("chargee", "")
-        user = people.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+        chosen = inbox.user_id(request.POST.get("chargee", ""))
+        user = people.filter(pk=chosen).first() if chosen else None
         if request.POST.get("post") == "oui" and user is not None:
             for pk in queryset.values_list("pk", flat=True):
                 workflow.assign_request(pk, to_user=user, by=request.user)

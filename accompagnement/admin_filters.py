@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import admin
 
-from accompagnement.inbox import chargees
+from accompagnement.inbox import chargees, user_id
 from accompagnement.models import DiagnosticRequest, WaitingOn
 from accompagnement.service_levels import late
 from accompagnement.workflow import person
@@ -25,8 +25,9 @@ class AssigneeFilter(admin.SimpleListFilter):
             return queryset.filter(assignee=request.user)
         if self.value() == "aucun":
             return queryset.filter(assignee__isnull=True)
-        if self.value() and self.value().isdigit():
-            return queryset.filter(assignee_id=int(self.value()))
+        if self.value():
+            wanted = user_id(self.value())
+            return queryset.filter(assignee_id=wanted) if wanted else queryset.none()
         return queryset
 
 

@@ -18,6 +18,11 @@ def chargees(*, keeping: int | None = None):
     return users.filter(pk__in=users.filter(wanted).values("pk")).order_by("first_name", "last_name", "username")
 
 
+def user_id(text: str) -> int | None:
+    """A user id typed in a query string or posted, or None: "abc" or a number past PostgreSQL's integer is no id."""
+    return int(text) if text.isdigit() and int(text) < 2**31 else None
+
+
 def paris_time(moment) -> str:
     return formats.date_format(timezone.localtime(moment), "j F Y à H:i")
 

@@ -304,3 +304,15 @@ def test_the_workload_keeps_the_requests_of_someone_who_left_the_group(staffed, 
 
     row = next(row for row in response.context["workload"] if row["name"] == "Lou Ancien (hors de l'équipe)")
     assert row["open"] == 1
+
+
+def test_a_malformed_assignee_in_the_address_or_the_form_is_no_error(staffed, submitted):
+    huge = "9" * 30
+
+    listed = staffed.get(LIST, {"attribution": huge})
+    posted = staffed.post(
+        LIST, {"action": "assign_to", "_selected_action": [submitted.pk], "post": "oui", "chargee": huge}
+    )
+
+    assert listed.status_code == 200 and list(listed.context["cl"].result_list) == []
+    assert posted.status_code == 400 and "Choisissez un·e chargé·e dans la liste." in page_text(posted)
