@@ -2,64 +2,34 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from accompagnement import workflow
-from accompagnement.models import TRIAGE_GROUP, DiagnosticRequest, Event, RefusalReason, Status
+from accompagnement import inbox, workflow
+from accompagnement.admin_filters import (
+    AssigneeFilter,
+    DepartementFilter,
+    FirstAnswerFilter,
+    RegionFilter,
+    TerritoryKindFilter,
+    WaitingFilter,
+)
+from accompagnement.models import DiagnosticRequest, Event, RefusalReason, Status, WaitingOn
 from core.opendata import csv_response
 from territoires.admin import ReadOnlyAdmin
+from territoires.models import Departement
 
 EDITABLE_FIELDS = ["assignee", "diagnostic_date", "diagnostic_summary", "recommended_services"]
 
 
-class AssigneeFilter(admin.SimpleListFilter):
-    title = "chargé·e d'accompagnement"
-    parameter_name = "attribution"
-
-    def lookups(self, request, model_admin):
-        return [("moi", "à moi"), ("aucun", "non assignées")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "moi":
-            return queryset.filter(assignee=request.user)
-        if self.value() == "aucun":
-            return queryset.filter(assignee__isnull=True)
-        return queryset
-
-
-class TerritoryKindFilter(admin.SimpleListFilter):
-    title = "type de collectivité"
-    parameter_name = "type"
-
-    def lookups(self, request, model_admin):
-        return [("commune", "commune"), ("epci", "EPCI")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "commune":
-            return queryset.filter(commune__isnull=False)
-        if self.value() == "epci":
-            return queryset.filter(epci__isnull=False)
-        return queryset
-
-
-class EventInline(admin.TabularInline):
-    model = Event
-    extra = 0
-    can_delete = False
-    fields = ["created_at", "kind", "author", "old_status", "new_status", "body", "changes"]
-    readonly_fields = fields
-    verbose_name_plural = "historique (lecture seule)"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+class ChargeeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return workflow.person(obj)
 
 
 class DiagnosticRequestAdminForm(forms.ModelForm):
@@ -67,11 +37,9 @@ class DiagnosticRequestAdminForm(forms.ModelForm):
     refusal_reason_choice = forms.ChoiceField(
         label="Motif (en cas de refus)", required=False, choices=[("", "—"), *RefusalReason.choices]
     )
-    status_note = forms.CharField(
-        label="Commentaire du changement de statut", required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
     message_to_requester = forms.CharField(
-        label="Message au demandeur (envoyé par courriel et visible sur sa page de suivi)",
+        label="Message au demandeur (envoyé par courriel et visible sur sa page de suivi ; relu avant l'envoi)",
+        help_text="Avec un changement de statut, il est joint au courriel qui annonce le nouveau statut.",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
@@ -90,17 +58,16 @@ class DiagnosticRequestAdminForm(forms.ModelForm):
         self.fields["new_status"].choices = [("", "— inchangé —")] + [
             (status, Status(status).label) for status in workflow.allowed_next(current)
         ]
+        if "assignee" in self.fields:  # absent for an account that may only read
+            # Only the active chargé·es (and whoever holds the request now, so it is not lost on save).
+            self.fields["assignee"] = ChargeeChoiceField(
+                queryset=inbox.chargees(keeping=self.instance.assignee_id),
+                required=False,
+                label="chargé·e d'accompagnement",
+                empty_label="personne",
+            )
         if self.instance.pk and not self.is_bound:
             self.initial["loaded_at"] = self.instance.updated_at.isoformat()
-        if "assignee" in self.fields:
-            # Active members of the triage group only (not every account, not superusers as such); whoever is
-            # assigned now stays a valid choice, so the page can be saved unchanged.
-            self.fields["assignee"].queryset = (
-                get_user_model()
-                .objects.filter(Q(is_active=True, groups__name=TRIAGE_GROUP) | Q(pk=self.instance.assignee_id or None))
-                .distinct()
-                .order_by("last_name", "first_name", "username")
-            )
 
     def clean(self):
         cleaned = super().clean()
@@ -118,15 +85,42 @@ class DiagnosticRequestAdminForm(forms.ModelForm):
                     "Cette demande a été modifiée par quelqu'un d'autre pendant que vous la consultiez. "
                     "Rechargez la page pour voir ses nouvelles valeurs : vos saisies n'ont pas été enregistrées."
                 )
-        if cleaned.get("new_status") == Status.DECLINED and not cleaned.get("refusal_reason_choice"):
-            self.add_error("refusal_reason_choice", "Choisissez le motif du refus.")
+        if cleaned.get("new_status"):
+            try:
+                workflow.check_move(
+                    self.instance.status, cleaned["new_status"], reason=cleaned.get("refusal_reason_choice", "")
+                )
+            except workflow.MissingRefusalReason as error:
+                self.add_error("refusal_reason_choice", str(error))
+            except workflow.TransitionNotAllowed as error:
+                self.add_error("new_status", str(error))
         return cleaned
+
+    @property
+    def emails_requester(self) -> bool:
+        return bool(self.cleaned_data.get("new_status") or self.cleaned_data.get("message_to_requester"))
 
 
 def _move_action(status):
-    """A bulk action moving the selected requests to ``status`` through the workflow."""
+    """A bulk action moving the selected requests to ``status`` through the workflow, after a confirmation."""
 
     def move(modeladmin, request, queryset):
+        if request.POST.get("post") != "oui":
+            movable = sum(
+                status in workflow.allowed_next(current) for current in queryset.values_list("status", flat=True)
+            )
+            context = {
+                **modeladmin.admin_site.each_context(request),
+                "title": f"Passer {len(queryset)} demande(s) au statut « {status.label} » ?",
+                "opts": modeladmin.model._meta,
+                "queryset": queryset,
+                "movable": movable,
+                "ignored": len(queryset) - movable,
+                "status": status,
+                "action": move.__name__,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/accompagnement/diagnosticrequest/move_confirmation.html", context)
         moved, refused = 0, 0
         for pk in queryset.values_list("pk", flat=True):
             try:
@@ -134,7 +128,9 @@ def _move_action(status):
                 moved += 1
             except workflow.TransitionNotAllowed:
                 refused += 1
-        messages.success(request, f"{moved} demande(s) passée(s) au statut « {status.label} ».")
+        messages.success(
+            request, f"{moved} demande(s) passée(s) au statut « {status.label} » ; {moved} courriel(s) envoyé(s)."
+        )
         if refused:
             messages.warning(
                 request,
@@ -156,23 +152,24 @@ class DiagnosticRequestAdmin(admin.ModelAdmin):
     form = DiagnosticRequestAdminForm
     list_display = [
         "reference_link",
-        "territory_name",
+        "territory",
         "departement",
-        "population",
         "status",
-        "assignee",
-        "age_in_days",
-        "updated_at",
+        "assignee_name",
+        "waiting",
+        "received",
     ]
     list_filter = [
         "status",
+        WaitingFilter,
+        FirstAnswerFilter,
         AssigneeFilter,
         TerritoryKindFilter,
-        ("commune__departement__region", admin.RelatedOnlyFieldListFilter),
-        ("commune__departement", admin.RelatedOnlyFieldListFilter),
+        RegionFilter,
+        DepartementFilter,
         "created_at",
     ]
-    list_select_related = ["commune__departement", "epci", "assignee"]
+    list_select_related = ["commune", "epci", "assignee"]
     search_fields = ["commune__nom", "epci__nom", "first_name", "last_name", "email"]
     readonly_fields = [
         "reference",
@@ -193,10 +190,11 @@ class DiagnosticRequestAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
         "email_deliveries",
+        "earlier_requests",
+        "history",
     ]
     autocomplete_fields = ["recommended_services"]
-    inlines = [EventInline]
-    actions = ["assign_to_me", *MOVE_ACTIONS, "export_csv"]
+    actions = ["assign_to_me", "assign_to", *MOVE_ACTIONS, "export_csv"]
     fieldsets = [
         (
             "Demande",
@@ -210,6 +208,7 @@ class DiagnosticRequestAdmin(admin.ModelAdmin):
                     "population",
                     "created_at",
                     "updated_at",
+                    "earlier_requests",
                 ]
             },
         ),
@@ -222,7 +221,6 @@ class DiagnosticRequestAdmin(admin.ModelAdmin):
                     "assignee",
                     "new_status",
                     "refusal_reason_choice",
-                    "status_note",
                     "message_to_requester",
                     "internal_note",
                     "loaded_at",
@@ -230,6 +228,7 @@ class DiagnosticRequestAdmin(admin.ModelAdmin):
             },
         ),
         ("Diagnostic", {"fields": ["diagnostic_date", "diagnostic_summary", "recommended_services"]}),
+        ("Historique (heure de Paris)", {"fields": ["history"]}),
         ("Courriels", {"fields": ["email_deliveries"]}),
     ]
 
@@ -244,8 +243,6 @@ class DiagnosticRequestAdmin(admin.ModelAdmin):
         return [dashboard, *super().get_urls()]
 
     def dashboard_view(self, request):
-        from django.template.response import TemplateResponse
-
         from accompagnement.dashboard import dashboard_figures
 
         if not self.has_view_permission(request):
@@ -257,13 +254,49 @@ class DiagnosticRequestAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/accompagnement/dashboard.html", context)
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_area().with_waiting()
+
     def get_search_results(self, request, queryset, search_term):
-        queryset, distinct = super().get_search_results(request, queryset, search_term)
+        found, distinct = super().get_search_results(request, queryset, search_term)
         # "ANSM-2026-00042" or "42" finds request 42.
         number = search_term.rsplit("-", 1)[-1].strip()
         if number.isdigit():
-            queryset |= self.model.objects.filter(pk=int(number))
-        return queryset, distinct
+            return queryset.filter(Q(pk__in=found.values("pk")) | Q(pk=int(number))), False
+        return found, distinct
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """What the requester will receive is shown before it is sent (an intermediate page, as for deletion)."""
+        if request.method == "POST" and object_id and "_confirmer" not in request.POST:
+            with transaction.atomic():  # the form's check locks the row, as when it is saved
+                obj = self.get_object(request, object_id)
+                allowed = obj is not None and self.has_triage_permission(request, obj)
+                form = self.get_form(request, obj, change=True)(request.POST, request.FILES, instance=obj)
+                preview = allowed and form.is_valid() and form.emails_requester
+            if preview:
+                return self.email_confirmation(request, obj, form.cleaned_data)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def email_confirmation(self, request, obj, data):
+        preview = inbox.requester_email_preview(
+            obj,
+            status=data.get("new_status", ""),
+            reason=data.get("refusal_reason_choice", "") if data.get("new_status") == Status.DECLINED else "",
+            message=data.get("message_to_requester", ""),
+        )
+        posted = [
+            (key, value) for key, values in request.POST.lists() for value in values if key != "csrfmiddlewaretoken"
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Relire le courriel avant de l'envoyer",
+            "opts": self.model._meta,
+            "original": obj,
+            "preview": preview,
+            "posted": posted,
+            "internal_note": data.get("internal_note", ""),
+        }
+        return TemplateResponse(request, "admin/accompagnement/diagnosticrequest/email_confirmation.html", context)
 
     def has_delete_permission(self, request, obj=None):
         return False  # a request is never lost
@@ -279,13 +312,63 @@ class DiagnosticRequestAdmin(admin.ModelAdmin):
     def reference_link(self, obj):
         return obj.reference
 
-    @admin.display(description="département")
-    def departement(self, obj):
-        return obj.commune.departement.nom if obj.commune_id else "—"
+    @admin.display(description="territoire", ordering="commune__nom")
+    def territory(self, obj):
+        return f"{obj.territory_name} (EPCI)" if obj.epci_id else obj.territory_name
 
-    @admin.display(description="âge (jours)", ordering="created_at")
-    def age_in_days(self, obj):
-        return (timezone.now() - obj.created_at).days
+    @admin.display(description="dép.", ordering="departement_code")
+    def departement(self, obj):
+        return obj.departement_code or "—"
+
+    @admin.display(description="chargé·e", ordering="assignee__last_name")
+    def assignee_name(self, obj):
+        return workflow.person(obj.assignee) or "—"
+
+    @admin.display(description="à qui la main", ordering="waiting_since")
+    def waiting(self, obj):
+        if not obj.waiting_on:
+            return "—"
+        days = (timezone.now() - obj.waiting_since).days
+        return f"{WaitingOn(obj.waiting_on).label}, depuis {days} j"
+
+    @admin.display(description="reçue le", ordering="created_at")
+    def received(self, obj):
+        return timezone.localtime(obj.created_at).strftime("%d/%m/%Y")
+
+    @admin.display(description="demandes précédentes du territoire")
+    def earlier_requests(self, obj):
+        rows = [
+            (
+                reverse("admin:accompagnement_diagnosticrequest_change", args=[earlier.pk]),
+                earlier.reference,
+                earlier.get_status_display(),
+                timezone.localtime(earlier.created_at).strftime("%d/%m/%Y"),
+            )
+            for earlier in inbox.earlier_requests(obj)
+        ]
+        if not rows:
+            return "Aucune."
+        return format_html("<ul>{}</ul>", format_html_join("", '<li><a href="{}">{}</a> — {}, reçue le {}</li>', rows))
+
+    @admin.display(description="historique")
+    def history(self, obj):
+        lines = inbox.trail(obj)
+        return format_html(
+            "<ol>{}</ol>",
+            format_html_join(
+                "",
+                "<li><strong>{}</strong>{} — {}{}</li>",
+                (
+                    (
+                        line["at"],
+                        f", {line['author']}" if line["author"] else "",
+                        line["text"],
+                        " (interne)" if line["internal"] else "",
+                    )
+                    for line in lines
+                ),
+            ),
+        )
 
     @admin.display(description="thématiques")
     def theme_list(self, obj):
@@ -317,47 +400,33 @@ class DiagnosticRequestAdmin(admin.ModelAdmin):
         return ", ".join(service.name for service in obj.services.all()) or "—"
 
     def save_model(self, request, obj, form, change):
-        """Field edits are recorded with their old and new values; status and messages go through workflow."""
-        with transaction.atomic():
-            before = DiagnosticRequest.objects.select_for_update().get(pk=obj.pk)
-            changes = {
-                name: [str(getattr(before, name) or ""), str(getattr(obj, name) or "")]
-                for name in form.changed_data
-                if name in EDITABLE_FIELDS and name != "recommended_services"
-            }
-            if "assignee" in changes:
-                changes.pop("assignee")
-                workflow.assign_request(obj.pk, to_user=obj.assignee, by=request.user)
-            obj.save(update_fields=["diagnostic_date", "diagnostic_summary", "updated_at"])
-            if changes:
-                Event.objects.create(request=obj, kind=Event.Kind.EDIT, author=request.user, changes=changes)
+        """Every write goes through workflow.py, which records it in the trail."""
+        data = form.cleaned_data
+        if "assignee" in form.changed_data:
+            workflow.assign_request(obj.pk, to_user=data["assignee"], by=request.user)
+        edits = {name: data[name] for name in form.changed_data if name in EDITABLE_FIELDS and name != "assignee"}
+        if edits:
+            workflow.edit_request(obj.pk, by=request.user, values=edits)
 
     def save_related(self, request, form, formsets, change):
-        obj, data = form.instance, form.cleaned_data
+        data = form.cleaned_data
         workflow_fields = ["new_status", "message_to_requester", "internal_note"]
-        if any(data.get(name) for name in workflow_fields) and not self.has_triage_permission(request, obj):
+        if any(data.get(name) for name in workflow_fields) and not self.has_triage_permission(request, form.instance):
             raise PermissionDenied
-        super().save_related(request, form, formsets, change)
-        if "recommended_services" in form.changed_data:
-            Event.objects.create(
-                request=obj,
-                kind=Event.Kind.EDIT,
-                author=request.user,
-                changes={"services recommandés": ["", ", ".join(s.name for s in obj.recommended_services.all())]},
-            )
         try:
             if data.get("new_status"):
+                # One e-mail: the message to the requester goes with the status change.
                 workflow.move_request(
-                    obj.pk,
+                    form.instance.pk,
                     to=data["new_status"],
                     by=request.user,
-                    note=data.get("status_note", ""),
-                    reason=data.get("refusal_reason_choice", ""),
+                    note=data.get("message_to_requester", ""),
+                    reason=data.get("refusal_reason_choice", "") if data["new_status"] == Status.DECLINED else "",
                 )
-            if data.get("message_to_requester"):
-                workflow.post_message(obj.pk, body=data["message_to_requester"], by=request.user)
+            elif data.get("message_to_requester"):
+                workflow.post_message(form.instance.pk, body=data["message_to_requester"], by=request.user)
             if data.get("internal_note"):
-                workflow.post_message(obj.pk, body=data["internal_note"], by=request.user, internal=True)
+                workflow.post_message(form.instance.pk, body=data["internal_note"], by=request.user, internal=True)
         except workflow.TransitionNotAllowed as error:
             messages.error(request, f"Cette demande a déjà été traitée : {error}")
 
@@ -367,36 +436,77 @@ class DiagnosticRequestAdmin(admin.ModelAdmin):
             workflow.assign_request(pk, to_user=request.user, by=request.user)
         messages.success(request, f"{queryset.count()} demande(s) vous sont attribuées.")
 
+    @admin.action(description="Attribuer les demandes sélectionnées à…", permissions=["triage"])
+    def assign_to(self, request, queryset):
+        """Reassign in bulk: a page asks to whom, among the active chargé·es, then the workflow records each."""
+        people = inbox.chargees()
+        chosen = inbox.user_id(request.POST.get("chargee", ""))
+        user = people.filter(pk=chosen).first() if chosen else None
+        if request.POST.get("post") == "oui" and user is not None:
+            for pk in queryset.values_list("pk", flat=True):
+                workflow.assign_request(pk, to_user=user, by=request.user)
+            messages.success(request, f"{len(queryset)} demande(s) attribuée(s) à {workflow.person(user)}.")
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Attribuer {len(queryset)} demande(s) à…",
+            "opts": self.model._meta,
+            "queryset": queryset,
+            "people": [(person.pk, workflow.person(person)) for person in people],
+            "error": "Choisissez un·e chargé·e dans la liste." if request.POST.get("post") == "oui" else "",
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(
+            request,
+            "admin/accompagnement/diagnosticrequest/assign_confirmation.html",
+            context,
+            status=400 if context["error"] else 200,
+        )
+
     @admin.action(description="Exporter la sélection en CSV (Excel)", permissions=["view"])
     def export_csv(self, request, queryset):
         header = [
             "référence",
             "territoire",
+            "type",
+            "département",
+            "EPCI",
             "population",
             "statut",
             "chargé·e",
             "reçue le",
+            "thématiques",
+            "besoins",
+            "services qui intéressent",
             "prénom",
             "nom",
             "fonction",
             "courriel",
             "téléphone",
         ]
+        departements = dict(Departement.objects.values_list("code", "nom"))
+        requests = queryset.select_related("commune__epci", "epci", "assignee").prefetch_related("themes", "services")
         rows = (
             [
                 obj.reference,
                 obj.territory_name,
+                "EPCI" if obj.epci_id else "commune",
+                departements.get(obj.departement_code, ""),
+                str(obj.epci or obj.commune.epci or ""),
                 obj.population,
                 obj.get_status_display(),
-                str(obj.assignee or ""),
-                obj.created_at.strftime("%d/%m/%Y"),
+                workflow.person(obj.assignee),
+                timezone.localtime(obj.created_at).strftime("%d/%m/%Y"),
+                ", ".join(theme.name for theme in obj.themes.all()),
+                obj.needs,
+                ", ".join(service.name for service in obj.services.all()),
                 obj.first_name,
                 obj.last_name,
                 obj.get_role_display(),
                 obj.email,
                 obj.phone,
             ]
-            for obj in queryset.select_related("commune", "epci", "assignee")
+            for obj in requests
         )
         return csv_response(header, rows, filename="demandes-ansm.csv", excel=True)
 
@@ -407,4 +517,9 @@ class EventAdmin(ReadOnlyAdmin):
     list_filter = ["kind"]
     list_select_related = ["request__commune", "request__epci", "author"]
     search_fields = ["body"]
-    readonly_fields = ["request", "kind", "author", "old_status", "new_status", "body", "changes", "created_at"]
+    fields = ["request", "kind", "author", "created_at", "description"]
+    readonly_fields = fields
+
+    @admin.display(description="ce qui s'est passé")
+    def description(self, obj):
+        return inbox.describe_event(obj)

@@ -7,7 +7,9 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from catalogue.models import Service, Thematique
 from territoires.models import Commune, Epci
@@ -50,6 +52,11 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+class WaitingOn(models.TextChoices):
+    TEAM = "equipe", "équipe"
+    REQUESTER = "demandeur", "demandeur"
+
+
 class DiagnosticRequestQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
@@ -60,6 +67,56 @@ class DiagnosticRequestQuerySet(models.QuerySet):
     def for_token(self, token: str):
         digest = hash_token(token)
         return self.filter(Q(token_hash=digest) | Q(resent_token_hashes__contains=[digest]))
+
+    def with_area(self):
+        """Annotate ``departement_code`` and ``region_code``: the commune's, or for an EPCI those of its most
+        populated member commune (the data gives no seat; an EPCI rarely crosses a département border)."""
+        main_member = Commune.objects.filter(epci=OuterRef("epci")).order_by(
+            F("population").desc(nulls_last=True), "code_insee"
+        )
+        return self.annotate(
+            departement_code=Coalesce(
+                "commune__departement_id",
+                Subquery(main_member.values("departement_id")[:1]),
+                output_field=models.CharField(),
+            ),
+            region_code=Coalesce(
+                "commune__region_id", Subquery(main_member.values("region_id")[:1]), output_field=models.CharField()
+            ),
+        )
+
+    def with_waiting(self):
+        """Annotate ``waiting_on`` (``equipe`` or ``demandeur``, empty when closed) and ``waiting_since``.
+
+        The requester must act after a text the team sent them (a message, or a status change with a
+        message); otherwise the team must, since the requester's last message or the request's arrival.
+        """
+        last_exchange = (
+            Event.objects.filter(request=OuterRef("pk"))
+            .filter(Q(kind=Event.Kind.MESSAGE_FROM_REQUESTER) | Event.TEAM_TEXT)
+            .order_by("-created_at", "-pk")
+        )
+        return self.annotate(
+            last_exchange_kind=Subquery(last_exchange.values("kind")[:1]),
+            last_exchange_at=Subquery(last_exchange.values("created_at")[:1]),
+        ).annotate(
+            waiting_on=Case(
+                When(~Q(status__in=OPEN_STATUSES), then=Value("")),
+                When(last_exchange_kind=Event.Kind.MESSAGE_FROM_REQUESTER, then=Value(WaitingOn.TEAM)),
+                When(last_exchange_kind__isnull=False, then=Value(WaitingOn.REQUESTER)),
+                default=Value(WaitingOn.TEAM),
+            ),
+            waiting_since=Coalesce("last_exchange_at", "created_at"),
+        )
+
+    def with_first_answer(self):
+        """Annotate ``first_answer_at``: when the team first wrote to the requester or moved the request."""
+        answers = Event.objects.filter(request=OuterRef("pk")).filter(Event.FIRST_ANSWER).order_by("created_at")
+        return self.annotate(first_answer_at=Subquery(answers.values("created_at")[:1]))
+
+    def unanswered(self):
+        """Open requests the team has not answered yet: an assignment or an internal note is no answer."""
+        return self.open().filter(~Q(pk__in=Event.objects.filter(Event.FIRST_ANSWER).values("request_id")))
 
 
 class DiagnosticRequest(models.Model):
@@ -177,6 +234,10 @@ class Event(models.Model):
         EDIT = "modification", "modification"
 
     PUBLIC_KINDS = [Kind.STATUS, Kind.MESSAGE_TO_REQUESTER, Kind.MESSAGE_FROM_REQUESTER]
+    # A text the team sent the requester: a message, or a status change carrying one.
+    TEAM_TEXT = Q(kind=Kind.MESSAGE_TO_REQUESTER) | (Q(kind=Kind.STATUS, author__isnull=False) & ~Q(body=""))
+    # What the requester receives from the team: a message or any status change made by staff.
+    FIRST_ANSWER = Q(kind=Kind.MESSAGE_TO_REQUESTER) | Q(kind=Kind.STATUS, author__isnull=False)
 
     request = models.ForeignKey(
         DiagnosticRequest, verbose_name="demande", on_delete=models.CASCADE, related_name="events"
@@ -197,7 +258,8 @@ class Event(models.Model):
         ordering = ["created_at", "pk"]
 
     def __str__(self):
-        return f"{self.get_kind_display()} — {self.created_at:%d/%m/%Y %H:%M}"
+        # Staff read Paris time everywhere, never the stored UTC.
+        return f"{self.get_kind_display()} — {timezone.localtime(self.created_at):%d/%m/%Y %H:%M}"
 
     @property
     def is_public(self) -> bool:

@@ -46,6 +46,21 @@ class OpenRequestExists(Exception):
         super().__init__(f"Une demande est déjà en cours pour ce territoire ({existing.reference}).")
 
 
+class MissingRefusalReason(ValueError):
+    """A refusal without one of the declared reasons."""
+
+    def __init__(self):
+        super().__init__("Choisissez le motif du refus.")
+
+
+def check_move(current: str, to: str, *, reason: str = "") -> None:
+    """Raise if ``current`` may not become ``to``, or if a refusal has no declared reason."""
+    if to not in ALLOWED.get(current, set()):
+        raise TransitionNotAllowed(current, to)
+    if to == Status.DECLINED and reason not in RefusalReason.values:
+        raise MissingRefusalReason
+
+
 def allowed_next(status: str) -> list[str]:
     return sorted(ALLOWED.get(status, set()), key=list(Status).index)
 
@@ -113,10 +128,7 @@ def move_request(request_id: int, *, to: str, by, note: str = "", reason: str = 
     with transaction.atomic():
         # The row lock makes two staff members acting at once take turns: the second sees the new status.
         request = DiagnosticRequest.objects.select_for_update().get(pk=request_id)
-        if to not in ALLOWED.get(request.status, set()):
-            raise TransitionNotAllowed(request.status, to)
-        if to == Status.DECLINED and reason not in RefusalReason.values:
-            raise ValueError("Un refus doit avoir un motif.")
+        check_move(request.status, to, reason=reason)
         old = request.status
         request.status = to
         request.refusal_reason = reason if to == Status.DECLINED else ""
@@ -151,7 +163,7 @@ def assign_request(request_id: int, *, to_user, by) -> DiagnosticRequest:
             request=request,
             kind=Event.Kind.ASSIGNMENT,
             author=by,
-            changes={"chargé·e": [str(old or ""), str(to_user or "")]},
+            changes={"chargé·e": [person(old), person(to_user)]},
         )
     return request
 
@@ -172,6 +184,8 @@ def post_message(request_id: int, *, body: str, by=None, internal: bool = False)
                 else settings.STAFF_NOTIFICATION_EMAIL,
                 reference=request.reference,
                 territory=request.territory_name,
+                body=body,
+                admin_url=admin_url(request),
             )
         elif internal:
             kind = Event.Kind.NOTE
@@ -206,3 +220,41 @@ def resend_link(request_id: int) -> DiagnosticRequest:
         locked.save(update_fields=["resent_token_hashes", "link_resent_at"])
         _notify_requester(locked, "follow_up_link", follow_up_url=follow_up_url(token))
     return locked
+
+
+def admin_url(request: DiagnosticRequest) -> str:
+    return f"{settings.SITE_URL}{reverse('admin:accompagnement_diagnosticrequest_change', args=[request.pk])}"
+
+
+def edit_request(request_id: int, *, by, values: dict) -> DiagnosticRequest:
+    """Save staff edits of the diagnostic fields and record each one with its old and new value."""
+    with transaction.atomic():
+        request = DiagnosticRequest.objects.select_for_update().get(pk=request_id)
+        changes = {}
+        for name, value in values.items():
+            field = DiagnosticRequest._meta.get_field(name)
+            if field.many_to_many:
+                before = ", ".join(str(item) for item in getattr(request, name).all())
+                getattr(request, name).set(value)
+                after = ", ".join(str(item) for item in getattr(request, name).all())
+            else:
+                before, after = getattr(request, name), value
+                setattr(request, name, value)
+            if before != after:
+                changes[name] = [_shown(before), _shown(after)]
+        request.save(
+            update_fields=[name for name in values if not DiagnosticRequest._meta.get_field(name).many_to_many]
+            + ["updated_at"]
+        )
+        if changes:
+            Event.objects.create(request=request, kind=Event.Kind.EDIT, author=by, changes=changes)
+    return request
+
+
+def _shown(value) -> str:
+    return value.strftime("%d/%m/%Y") if hasattr(value, "strftime") else str(value or "")
+
+
+def person(user) -> str:
+    """How staff name a colleague in the trail: full name, else login."""
+    return (user.get_full_name() or user.get_username()) if user else ""

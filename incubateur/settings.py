@@ -324,3 +324,5 @@ HOSTING_PROVIDER = os.environ.get(
 PERSONAL_DATA_RETENTION_MONTHS = env_int("PERSONAL_DATA_RETENTION_MONTHS", 24)
 # Posts of the public ANSM forms allowed per client and hour.
 ANSM_POSTS_PER_HOUR = env_int("ANSM_POSTS_PER_HOUR", 10)
+# Working days (Monday to Friday, French public holidays excepted) within which the team answers a request.
+ANSM_FIRST_ANSWER_WORKING_DAYS = env_int("ANSM_FIRST_ANSWER_WORKING_DAYS", 5)

@@ -1,4 +1,9 @@
+import importlib
+
 import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from accompagnement.models import DiagnosticRequest
@@ -31,3 +36,15 @@ def demo_for_transactions(transactional_db, territories):
     request, _ = saved_request(first_name="A", last_name="B", role="maire", email="a@b.fr", needs="x" * 30)
     request.themes.set([theme])
     return request
+
+
+@pytest.fixture
+def chargee(db):
+    """A staff member of the real triage group (created by a data migration)."""
+    # A transactional test elsewhere may have flushed the group: create it again the migration's way.
+    importlib.import_module("accompagnement.migrations.0002_staff_group").create_group(apps, None)
+    user = get_user_model().objects.create_user(
+        "chargee", "chargee@anct.gouv.fr", "motdepasse", is_staff=True, first_name="Camille", last_name="Martin"
+    )
+    user.groups.add(Group.objects.get(name="Chargé·e d'accompagnement"))
+    return user

@@ -1,22 +1,10 @@
-import importlib
 from html import unescape
 
-import pytest
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from accompagnement.models import DiagnosticRequest, Event, Status
 from tests.conftest import login_with_second_factor
-
-
-@pytest.fixture
-def chargee(db):
-    # The group comes from a data migration; a transactional test elsewhere may have flushed it.
-    importlib.import_module("accompagnement.migrations.0002_staff_group").create_group(apps, None)
-    user = get_user_model().objects.create_user("chargee", "chargee@anct.gouv.fr", "motdepasse", is_staff=True)
-    user.groups.add(Group.objects.get(name="Chargé·e d'accompagnement"))
-    return user
 
 
 def change_url(request):
@@ -27,6 +15,8 @@ def post_change(client, request, **data):
     page = client.get(change_url(request))
     form = page.context["adminform"].form
     payload = {"loaded_at": form.initial["loaded_at"], "recommended_services": [], "assignee": "", **data}
+    if data.get("new_status") or data.get("message_to_requester"):
+        payload["_confirmer"] = "1"  # past the page where the e-mail is read before it leaves
     payload.update({f"events-{key}": value for key, value in {"TOTAL_FORMS": 0, "INITIAL_FORMS": 0}.items()})
     return client.post(change_url(request), payload, follow=True)
 
@@ -61,16 +51,16 @@ def test_staff_move_a_request_and_message_the_requester(
             client,
             submitted,
             new_status=Status.QUALIFYING,
-            status_note="C'est parti",
             message_to_requester="Bonjour !",
             internal_note="RAS",
         )
 
     submitted.refresh_from_db()
     assert submitted.status == Status.QUALIFYING
-    kinds = list(submitted.events.values_list("kind", flat=True))
-    assert Event.Kind.MESSAGE_TO_REQUESTER in kinds and Event.Kind.NOTE in kinds
-    assert any("Bonjour !" in mail.body for mail in mailoutbox)
+    assert submitted.events.get(kind=Event.Kind.STATUS, new_status=Status.QUALIFYING).body == "Bonjour !"
+    assert submitted.events.get(kind=Event.Kind.NOTE).body == "RAS"
+    status_mails = [mail for mail in mailoutbox if "en qualification" in mail.subject]
+    assert len(status_mails) == 1 and "Bonjour !" in status_mails[0].body
     assert all("RAS" not in mail.body for mail in mailoutbox)
 
 
@@ -99,6 +89,8 @@ def test_field_edits_keep_old_and_new_values(client, chargee, submitted):
     edit = submitted.events.get(kind=Event.Kind.EDIT)
     assert edit.changes == {"diagnostic_summary": ["", "Trois besoins prioritaires."]}
     assert edit.author == chargee
+    page = unescape(client.get(change_url(submitted)).content.decode())
+    assert "Modification — synthèse du diagnostic : « vide » → « Trois besoins prioritaires. »." in page
 
 
 def test_nobody_deletes_a_request(admin_client, submitted):
@@ -131,9 +123,10 @@ def test_dashboard_counts_by_status_region_and_month_and_lists_untouched_request
 
     html = unescape(response.content.decode())
     assert response.status_code == 200
-    assert ("nouvelle", 1) in response.context["by_status"]
-    assert response.context["by_region"][0] == {"region": "Auvergne-Rhône-Alpes", "n": 1}
+    assert ("nouvelle", 1, "?status__exact=nouvelle") in response.context["by_status"]
+    assert response.context["by_region"][0] == {"region": "Auvergne-Rhône-Alpes", "n": 1, "link": "?region=84"}
     assert submitted.reference in html
+    assert 'href="/admin/accompagnement/diagnosticrequest/?region=84">1</a>' in html
 
 
 def test_dashboard_is_staff_only(client, submitted):
@@ -144,8 +137,9 @@ def test_bulk_move_applies_allowed_transitions_and_reports_the_others(client, ch
     login_with_second_factor(client, chargee)
     url = "/admin/accompagnement/diagnosticrequest/"
 
-    first = client.post(url, {"action": "move_to_qualification", "_selected_action": [submitted.pk]}, follow=True)
-    again = client.post(url, {"action": "move_to_qualification", "_selected_action": [submitted.pk]}, follow=True)
+    confirmed = {"action": "move_to_qualification", "_selected_action": [submitted.pk], "post": "oui"}
+    first = client.post(url, confirmed, follow=True)
+    again = client.post(url, confirmed, follow=True)
 
     assert "1 demande(s) passée(s)" in unescape(first.content.decode())
     assert "1 demande(s) ignorée(s)" in unescape(again.content.decode())

@@ -26,13 +26,15 @@ def chargee(db):
 @pytest.fixture
 def reader(db):
     """A staff account that may only read the requests (no group)."""
+    # A transactional test run before may have flushed the permissions: the migration's helper creates them again.
+    importlib.import_module("accompagnement.migrations.0002_staff_group").create_group(apps, None)
     user = get_user_model().objects.create_user("lecteur", "lecteur@anct.gouv.fr", "x", is_staff=True)
     user.user_permissions.add(Permission.objects.get(codename="view_diagnosticrequest"))
     return user
 
 
-def _action(client, url, action, pks):
-    return client.post(url, {"action": action, "_selected_action": pks, "index": 0}, follow=True)
+def _action(client, url, action, pks, **confirmation):
+    return client.post(url, {"action": action, "_selected_action": pks, "index": 0, **confirmation}, follow=True)
 
 
 def _actions_offered(client, url):
@@ -46,7 +48,7 @@ def test_the_triage_group_triages_requests_but_cannot_publish_or_unpublish_servi
     login_with_second_factor(client, chargee)
 
     _action(client, "/admin/catalogue/service/", "unpublish", [grist.pk])
-    _action(client, "/admin/accompagnement/diagnosticrequest/", "move_to_qualification", [request.pk])
+    _action(client, "/admin/accompagnement/diagnosticrequest/", "move_to_qualification", [request.pk], post="oui")
 
     assert Service.objects.get(pk=grist.pk).is_published is True
     assert not {"publish", "unpublish"} & set(_actions_offered(client, "/admin/catalogue/service/"))
@@ -61,10 +63,12 @@ def test_an_account_that_only_reads_requests_cannot_move_assign_or_message(clien
     url = "/admin/accompagnement/diagnosticrequest/"
 
     offered = _actions_offered(client, url)
-    _action(client, url, "move_to_qualification", [request.pk])
+    _action(client, url, "move_to_qualification", [request.pk], post="oui")
     _action(client, url, "assign_to_me", [request.pk])
+    _action(client, url, "assign_to", [request.pk], post="oui", chargee=reader.pk)
 
     assert "export_csv" in offered and "assign_to_me" not in offered and "move_to_qualification" not in offered
+    assert "assign_to" not in offered
     stored = DiagnosticRequest.objects.get(pk=request.pk)
     assert (stored.status, stored.assignee) == (Status.NEW, None)
     assert not Event.objects.filter(request=request).exists()

@@ -6,12 +6,11 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import override_settings
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accompagnement.models import DiagnosticRequest, Status
 from catalogue.models import Service
 from tests.accompagnement.factories import saved_request
+from tests.browser.staff import sign_in
 
 FOLLOW_UP = re.compile(r"/accompagnement/suivi/[\w-]+/")
 
@@ -108,16 +107,7 @@ def test_a_form_with_mistakes_takes_the_reader_to_the_error_summary(page):
 def test_staff_assign_and_move_a_request_and_the_requester_sees_it(page, browser, live_server):
     request, token = saved_request()
     staff = get_user_model().objects.create_superuser("camille", "camille@anct.gouv.fr", "un-mot-de-passe-long-42")
-    device = TOTPDevice.objects.create(user=staff, name="téléphone", confirmed=True)
-
-    page.goto("/admin/")
-    page.locator("#id_username").fill("camille")
-    page.locator("#id_password").fill("un-mot-de-passe-long-42")
-    if page.locator("#id_otp_token").count():  # the second factor, required in production
-        page.locator("#id_otp_token").fill(f"{totp(device.bin_key, device.step, device.t0, device.digits):06d}")
-    page.locator("input[type=submit]").click()
-    page.wait_for_load_state()
-    assert page.url == f"{live_server.url}/admin/", page.locator(".errornote, .errorlist").all_inner_texts()
+    sign_in(page, live_server, staff, "un-mot-de-passe-long-42")
 
     page.goto("/admin/accompagnement/diagnosticrequest/")
     page.locator("#changelist-filter").get_by_role("link", name="nouvelle", exact=True).click()
@@ -128,6 +118,8 @@ def test_staff_assign_and_move_a_request_and_the_requester_sees_it(page, browser
     page.locator("input[name=_selected_action]").first.check()
     page.locator("select[name=action]").select_option("move_to_qualification")
     page.locator("button[name=index]").click()
+    assert "1 demandeur recevra un courriel" in page.locator("#content").inner_text()
+    page.get_by_role("button", name="Oui, changer le statut et envoyer 1 courriel").click()
     assert "1 demande(s) passée(s) au statut « en qualification »" in page.locator(".messagelist").inner_text()
 
     request.refresh_from_db()
