@@ -103,7 +103,8 @@ class ServiceViewSet(viewsets.ReadOnlyModelViewSet):
             .annotate(
                 deployments_count=Coalesce(
                     Subquery(
-                        Deployment.objects.filter(service=OuterRef("pk"))
+                        Deployment.objects.public()
+                        .filter(service=OuterRef("pk"))
                         .order_by()
                         .values("service")
                         .annotate(n=Count("pk"))
@@ -115,7 +116,7 @@ class ServiceViewSet(viewsets.ReadOnlyModelViewSet):
             .order_by("name")
         )
         if self.action == "retrieve":
-            deployments = Deployment.objects.select_related("commune", "epci", "departement")
+            deployments = Deployment.objects.public().select_related("commune", "epci", "departement", "region")
             return queryset.prefetch_related(Prefetch("deployments", queryset=deployments))
         return queryset
 

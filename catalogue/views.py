@@ -10,7 +10,7 @@ from catalogue.models import Deployment, Service, ServiceEnjeu
 from catalogue.opendata import CSV_COLUMNS, csv_rows
 from catalogue.publiccode import dump, missing_facts, to_publiccode
 from catalogue.search import close_services
-from catalogue.usage import deployments_by_departement
+from catalogue.usage import usages_near
 from consultation.models import Enjeu
 from core.opendata import csv_response
 from territoires.models import Commune
@@ -63,7 +63,7 @@ def _visitor_commune(text: str):
     text = text.strip()
     if not 2 <= len(text) <= 100:
         return None
-    return Commune.objects.search(text).select_related("departement").first()
+    return Commune.objects.search(text).select_related("departement", "epci").first()
 
 
 @require_safe
@@ -82,7 +82,7 @@ def service_detail(request, slug):
     visitor = _visitor_commune(commune_query)
     context = {
         "service": service,
-        "usage": deployments_by_departement(service, near=visitor),
+        "usage": usages_near(service, near=visitor),
         "visitor_commune": visitor,
         "commune_query": commune_query,
         "publiccode_missing": missing_facts(service),
@@ -101,7 +101,7 @@ def service_csv(request):
 
 @require_safe
 def service_publiccode(request, slug):
-    deployments = Deployment.objects.select_related("commune", "epci", "departement")
+    deployments = Deployment.objects.public().select_related("commune", "epci", "departement", "region")
     service = get_object_or_404(
         Service.objects.published()
         .select_related("porteur")

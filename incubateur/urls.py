@@ -31,6 +31,7 @@ urlpatterns = [
     path("sante/", views.health, name="health"),
     path("favicon.ico", views.favicon),
     path("services/", include("catalogue.urls")),
+    path("", include("accompagnement.usage_urls")),
     path("services.csv", catalogue_views.service_csv, name="service_csv"),
     path("consultation/", include("consultation.urls")),
     path("accompagnement/", include("accompagnement.urls")),
