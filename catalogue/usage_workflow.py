@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalogue.models import Deployment, DeploymentChange, UsageDeclaration, UsageOrigin, UsageState, hash_token
+from territoires.matching import official_body
 
 CONFIRMATION_MONTHS = 24
 HIDE_AFTER_MONTHS = 3  # of « à confirmer » without an answer
@@ -159,20 +160,32 @@ def confirm_declaration_email(token: str) -> UsageDeclaration:
     return declaration
 
 
+def _usage_lookup(body: dict) -> dict:
+    """The filter that finds the usage of one body: its commune, EPCI or région, or the département itself."""
+    lookup = {field: body.get(field) for field in ("commune", "epci", "region")}
+    if body.get("departement"):
+        return lookup | {"departement": body["departement"], "other_body": ""}
+    return lookup
+
+
+def _new_usage(lookup: dict, body: dict) -> dict:
+    """The fields of a new usage: its body and the département where it is counted."""
+    return lookup if "departement" in lookup else lookup | {"departement_id": _departement_of(body)}
+
+
 def _find_or_start_usage(declaration) -> tuple[Deployment, bool]:
     body = {field: getattr(declaration, field) for field in BODY_FIELDS}
+    lookup = _usage_lookup(body)
     existing = (
         Deployment.objects.select_for_update()
-        .filter(service=declaration.service, **{f"{field}__isnull": value is None for field, value in body.items()})
-        .filter(**{field: value for field, value in body.items() if value is not None})
+        .filter(service=declaration.service, **lookup)
         .exclude(state=UsageState.REJECTED)
         .first()
     )
     if existing:
         return existing, False
-    deployment = Deployment(service=declaration.service, origin=UsageOrigin.DECLARATION, **body)
-    if declaration.commune_id:
-        deployment.departement_id = declaration.commune.departement_id
+    body = {field: value for field, value in body.items() if value is not None}
+    deployment = Deployment(service=declaration.service, origin=UsageOrigin.DECLARATION, **_new_usage(lookup, body))
     return deployment, True
 
 
@@ -228,3 +241,33 @@ def reject_declaration(declaration_id: int, *, by) -> UsageDeclaration:
         declaration.reviewed_at, declaration.reviewed_by = timezone.now(), by
         declaration.save(update_fields=["status", "reviewed_at", "reviewed_by"])
     return declaration
+
+
+def _departement_of(body: dict):
+    if "commune" in body:
+        return body["commune"].departement_id
+    if "epci" in body:
+        # The official EPCI list gives no département: that of its most populated member.
+        return body["epci"].communes.order_by("-population").values_list("departement_id", flat=True).first()
+    return body["departement"].code if "departement" in body else None
+
+
+def start_usages_from_used_by(service, names: list[str], *, source: str) -> list[str]:
+    """Usages to verify for the ``usedBy`` names that match one official body; returns the names left unmatched."""
+    unmatched = []
+    for name in names:
+        body = official_body(name)
+        if body is None:
+            unmatched.append(name)
+            continue
+        lookup = _usage_lookup(body)
+        if Deployment.objects.filter(service=service, **lookup).exists():
+            continue
+        deployment = Deployment.objects.create(
+            service=service,
+            origin=UsageOrigin.PUBLICCODE,
+            source=source,
+            **_new_usage(lookup, body),
+        )
+        record_change(deployment, actor="import publiccode.yml", note=f"usedBy « {name} »")
+    return unmatched
