@@ -7,9 +7,9 @@ from datetime import date
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
-from accompagnement.forms import _plain, _resolve
+from accompagnement.forms import _plain, resolve_commune, resolve_epci
 from catalogue.models import UsageDeclaration
-from territoires.models import Commune, Departement, Epci, Region
+from territoires.models import Departement, Region
 
 # Personal mailbox providers: a declaration speaks for a collectivité, so it comes from its own domain.
 PERSONAL_EMAIL_DOMAINS = {
@@ -87,24 +87,10 @@ class UsageDeclarationForm(DsfrBaseForm):
     website = forms.CharField(required=False, label="Ne pas remplir ce champ")
 
     def clean_commune(self):
-        return _resolve(
-            _plain(self.cleaned_data["commune"]),
-            by_code=lambda code: Commune.objects.filter(code_insee=code.upper()).first(),
-            search=Commune.objects.select_related("departement").search,
-            code_pattern=r"(\d[\dAB]\d{3})",
-            label=lambda commune: f"{commune.nom} ({commune.code_insee})",
-            what="commune",
-        )
+        return resolve_commune(self.cleaned_data["commune"])
 
     def clean_epci(self):
-        return _resolve(
-            _plain(self.cleaned_data["epci"]),
-            by_code=lambda code: Epci.objects.filter(siren=code).first(),
-            search=Epci.objects.search,
-            code_pattern=r"(\d{9})",
-            label=lambda epci: f"{epci.nom} ({epci.siren})",
-            what="intercommunalité",
-        )
+        return resolve_epci(self.cleaned_data["epci"])
 
     def clean_since(self):
         text = _plain(self.cleaned_data["since"])
