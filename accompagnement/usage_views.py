@@ -5,19 +5,17 @@ These pages live with the ANSM's public forms because they share its rate limit 
 the usages themselves belong to the catalogue (catalogue/usage_workflow.py).
 """
 
-from django.conf import settings
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from accompagnement.tasks import send_email
 from accompagnement.usage_forms import UsageDeclarationForm
-from accompagnement.views import _limited, _too_many
+from accompagnement.views import _count, _limited, _too_many
 from catalogue import usage_workflow
 from catalogue.models import Service, UsageDeclaration, hash_token
+from catalogue.tasks import send_declaration_link
 
 
 def _service(slug: str):
@@ -34,11 +32,13 @@ def declare(request, slug):
         form = UsageDeclarationForm(request.POST)
         if form.is_robot:
             # Robots get the same answer as people, and nothing is saved.
+            _count(request, "utilisation")
             return redirect("usage:sent", slug=service.slug)
         if form.is_valid():
             data = form.cleaned_data
+            _count(request, "utilisation")
             with transaction.atomic():
-                declaration, token = usage_workflow.declare_usage(
+                declaration, _ = usage_workflow.declare_usage(
                     service=service,
                     kind=data["kind"],
                     body=form.body,
@@ -48,15 +48,7 @@ def declare(request, slug):
                     contact=data["contact"],
                     stop_reason=data["stop_reason"],
                 )
-                context = {
-                    "service": service.name,
-                    "body": str(declaration.body),
-                    "kind": declaration.get_kind_display(),
-                    "confirm_url": f"{settings.SITE_URL}{reverse('usage:confirm', kwargs={'token': token})}",
-                }
-                transaction.on_commit(
-                    lambda: send_email.enqueue(template="usage_confirm", to=[declaration.email], context=context)
-                )
+                transaction.on_commit(lambda: send_declaration_link.enqueue(declaration.pk))
             return redirect("usage:sent", slug=service.slug)
         status = 400
     else:
@@ -83,5 +75,6 @@ def confirm(request, token):
     if request.method == "POST":
         if _limited(request, "utilisation"):
             return _too_many(request)
+        _count(request, "utilisation")
         declaration = usage_workflow.confirm_declaration_email(token)
     return render(request, "accompagnement/usage_confirm.html", {"declaration": declaration})

@@ -133,7 +133,9 @@ def declare_usage(
     contact: str = "",
     stop_reason: str = "",
 ) -> tuple[UsageDeclaration, str]:
-    """Record an agent's declaration, waiting for its e-mail confirmation; returns it and the link's token."""
+    """Record an agent's declaration, waiting for its e-mail confirmation; returns it and a valid token.
+
+    The e-mail task (catalogue/tasks.py) draws the token it sends, which replaces this one."""
     declaration = UsageDeclaration(
         service=service,
         kind=kind,

@@ -142,9 +142,11 @@ def test_an_epci_declares_by_its_siren(client, service, mailoutbox, django_captu
 def test_declarations_are_rate_limited_like_the_ansm_form(client, service, settings):
     settings.ANSM_POSTS_PER_HOUR = 2
 
-    statuses = [_post(client, service, email="").status_code for _ in range(3)]
+    responses = [_post(client, service, email=f"agent{n}@grenoble.fr") for n in range(3)]
 
-    assert statuses == [400, 400, 429]
+    assert [response.status_code for response in responses] == [302, 302, 429]
+    assert "ce dernier envoi n’a pas été enregistré" in responses[2].content.decode()
+    assert UsageDeclaration.objects.count() == 2
 
 
 def test_an_unknown_link_is_a_404(client):
