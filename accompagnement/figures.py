@@ -7,7 +7,7 @@ up in one line, so a small count cannot point to one commune's request.
 import statistics
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Min, OuterRef, Q, Subquery
+from django.db.models import CharField, Count, F, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import formats
 
@@ -30,7 +30,9 @@ class Table:
 def _requests_by_departement() -> list[list]:
     main_member = Commune.objects.filter(epci=OuterRef("epci")).order_by("-population").values("departement_id")[:1]
     counts = (
-        DiagnosticRequest.objects.annotate(code=Coalesce("commune__departement_id", Subquery(main_member)))
+        DiagnosticRequest.objects.annotate(
+            code=Coalesce("commune__departement_id", Subquery(main_member), output_field=CharField())
+        )
         .values("code")
         .annotate(n=Count("pk"))
         .order_by("code")
