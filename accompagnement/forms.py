@@ -48,6 +48,30 @@ def _resolve(text: str, *, by_code, search, code_pattern: str, label, what: str)
     )
 
 
+def resolve_commune(text: str):
+    """The commune typed in a public form's « Commune » field, or None when it is empty."""
+    return _resolve(
+        _plain(text),
+        by_code=lambda code: Commune.objects.select_related("epci").filter(code_insee=code.upper()).first(),
+        search=Commune.objects.select_related("departement", "epci").search,
+        code_pattern=r"(\d[\dAB]\d{3})",
+        label=lambda commune: f"{commune.nom} ({commune.code_insee})",
+        what="commune",
+    )
+
+
+def resolve_epci(text: str):
+    """The EPCI typed in a public form's « intercommunalité » field, or None when it is empty."""
+    return _resolve(
+        _plain(text),
+        by_code=lambda code: Epci.objects.filter(siren=code).first(),
+        search=Epci.objects.search,
+        code_pattern=r"(\d{9})",
+        label=lambda epci: f"{epci.nom} ({epci.siren})",
+        what="intercommunalité",
+    )
+
+
 class DiagnosticRequestForm(DsfrBaseForm):
     commune = forms.CharField(
         label="Commune",
@@ -126,24 +150,10 @@ class DiagnosticRequestForm(DsfrBaseForm):
         return phone
 
     def clean_commune(self):
-        return _resolve(
-            _plain(self.cleaned_data["commune"]),
-            by_code=lambda code: Commune.objects.select_related("epci").filter(code_insee=code.upper()).first(),
-            search=Commune.objects.select_related("departement", "epci").search,
-            code_pattern=r"(\d[\dAB]\d{3})",
-            label=lambda commune: f"{commune.nom} ({commune.code_insee})",
-            what="commune",
-        )
+        return resolve_commune(self.cleaned_data["commune"])
 
     def clean_epci(self):
-        return _resolve(
-            _plain(self.cleaned_data["epci"]),
-            by_code=lambda code: Epci.objects.filter(siren=code).first(),
-            search=Epci.objects.search,
-            code_pattern=r"(\d{9})",
-            label=lambda epci: f"{epci.nom} ({epci.siren})",
-            what="intercommunalité",
-        )
+        return resolve_epci(self.cleaned_data["epci"])
 
     def clean_submission_key(self):
         return self.cleaned_data["submission_key"] or uuid.uuid4()

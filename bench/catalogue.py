@@ -71,7 +71,7 @@ def use_bench_database(name=BENCH_DATABASE):
 
 
 def fill():
-    from catalogue.models import Deployment, Porteur, Service, Thematique
+    from catalogue.models import Deployment, Porteur, Service, Thematique, UsageState
     from territoires.models import Departement
 
     call_command("migrate", verbosity=0)
@@ -112,7 +112,12 @@ def fill():
     departements = list(Departement.objects.values_list("code", flat=True))
     Deployment.objects.bulk_create(
         [
-            Deployment(service=rng.choice(services), departement_id=rng.choice(departements), other_body=f"Mairie {n}")
+            Deployment(
+                service=rng.choice(services),
+                departement_id=rng.choice(departements),
+                other_body=f"Mairie {n}",
+                state=UsageState.PUBLISHED,
+            )
             for n in range(DEPLOYMENTS)
         ],
         batch_size=5000,

@@ -1,8 +1,10 @@
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
+from catalogue import usage_workflow
 from catalogue.models import (
     Deployment,
+    DeploymentChange,
     Laureat,
     Porteur,
     SearchSynonym,
@@ -10,6 +12,7 @@ from catalogue.models import (
     ServiceEnjeu,
     ServiceInvestigation,
     Thematique,
+    UsageDeclaration,
 )
 
 
@@ -38,8 +41,21 @@ class SearchSynonymAdmin(admin.ModelAdmin):
 class DeploymentInline(admin.TabularInline):
     model = Deployment
     extra = 0
-    autocomplete_fields = ["commune", "epci", "departement"]
-    fields = ["commune", "epci", "other_body", "departement", "status", "since", "instance_url", "source"]
+    autocomplete_fields = ["commune", "epci", "departement", "region"]
+    fields = ["commune", "epci", "region", "other_body", "departement", "status", "since", "source", "state"]
+    readonly_fields = ["state"]
+
+
+def record_admin_edit(deployment, form, user) -> None:
+    """A trail row for a usage created or edited in the admin, naming each changed field."""
+    if not form.changed_data:
+        return
+    fields = {
+        name: [str(form.initial.get(name, "")), str(form.cleaned_data.get(name, ""))] for name in form.changed_data
+    }
+    usage_workflow.record_change(
+        deployment, author=user, actor="équipe (admin)", old_state=deployment.state, fields=fields, note="modifiée"
+    )
 
 
 class ServiceEnjeuInline(admin.TabularInline):
@@ -69,6 +85,14 @@ class ServiceAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at", "updated_at", "public_page"]
     inlines = [ServiceEnjeuInline, ServiceInvestigationInline, DeploymentInline]
     actions = ["publish", "unpublish"]
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is Deployment:
+            for deployment_form in formset.forms:
+                if deployment_form.instance.pk and deployment_form not in formset.deleted_forms:
+                    record_admin_edit(deployment_form.instance, deployment_form, request.user)
+
     fieldsets = [
         (None, {"fields": ["name", "slug", "summary", "is_published", "public_page"]}),
         ("Ce qu'il résout, et pour qui", {"fields": ["description", "problem", "audience_kinds", "audience"]}),
@@ -139,13 +163,99 @@ class ServiceAdmin(admin.ModelAdmin):
         self.message_user(request, f"{count} service(s) dépublié(s) : ils restent en base.", messages.SUCCESS)
 
 
+class DeploymentChangeInline(admin.TabularInline):
+    model = DeploymentChange
+    extra = 0
+    can_delete = False
+    fields = ["at", "author", "actor", "old_state", "new_state", "fields", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class _UsageActions:
+    """Admin actions that call the usage workflow and report refusals as a short French message."""
+
+    def _run(self, request, queryset, action, done: str):
+        count = 0
+        for pk in queryset.values_list("pk", flat=True):
+            try:
+                action(pk, by=request.user)
+                count += 1
+            except usage_workflow.UsageActionRefused as error:
+                self.message_user(request, f"n° {pk} : {error.message}", messages.WARNING)
+        if count:
+            self.message_user(request, f"{count} {done}.", messages.SUCCESS)
+
+
 @admin.register(Deployment)
-class DeploymentAdmin(admin.ModelAdmin):
-    list_display = ["service", "user_name", "departement", "status", "since"]
-    list_filter = ["status", "departement__region"]
-    list_select_related = ["service", "commune", "epci", "departement"]
-    search_fields = ["service__name", "commune__nom", "epci__nom", "other_body"]
-    autocomplete_fields = ["service", "commune", "epci", "departement"]
+class DeploymentAdmin(_UsageActions, admin.ModelAdmin):
+    list_display = ["service", "user_name", "departement", "status", "state", "origin", "since", "confirmed_at"]
+    list_filter = ["state", "origin", "status", "departement__region"]
+    list_select_related = ["service", "commune", "epci", "departement", "region"]
+    search_fields = ["service__name", "commune__nom", "commune__code_insee", "epci__nom", "epci__siren", "other_body"]
+    autocomplete_fields = ["service", "commune", "epci", "departement", "region"]
+    readonly_fields = ["state", "verified_at", "verified_by", "confirmed_at"]
+    inlines = [DeploymentChangeInline]
+    actions = ["verify", "reject"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        record_admin_edit(obj, form, request.user)
+
+    @admin.action(description="Vérifier et publier (ou confirmer) les utilisations sélectionnées")
+    def verify(self, request, queryset):
+        self._run(request, queryset, usage_workflow.verify_deployment, "utilisation(s) publiée(s)")
+
+    @admin.action(description="Refuser les utilisations sélectionnées (à vérifier seulement)")
+    def reject(self, request, queryset):
+        self._run(request, queryset, usage_workflow.reject_deployment, "utilisation(s) refusée(s)")
+
+
+@admin.register(UsageDeclaration)
+class UsageDeclarationAdmin(_UsageActions, admin.ModelAdmin):
+    """Declarations from the service pages: staff check them (call the collectivité, look at its site) before
+    accepting; accepting creates or updates the usage and publishes it."""
+
+    list_display = ["created_at", "service", "body", "kind", "status", "email", "email_confirmed_at"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["service", "commune", "epci", "departement", "region"]
+    search_fields = ["service__name", "commune__nom", "epci__nom", "email"]
+    readonly_fields = [
+        "service",
+        "kind",
+        "commune",
+        "epci",
+        "departement",
+        "region",
+        "since",
+        "use_case",
+        "contact",
+        "stop_reason",
+        "email",
+        "status",
+        "created_at",
+        "email_confirmed_at",
+        "reviewed_at",
+        "reviewed_by",
+        "deployment",
+    ]
+    actions = ["accept", "reject"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Accepter et publier les déclarations sélectionnées")
+    def accept(self, request, queryset):
+        self._run(request, queryset, usage_workflow.accept_declaration, "déclaration(s) acceptée(s) et publiée(s)")
+
+    @admin.action(description="Refuser les déclarations sélectionnées")
+    def reject(self, request, queryset):
+        self._run(request, queryset, usage_workflow.reject_declaration, "déclaration(s) refusée(s)")
 
 
 @admin.register(Laureat)

@@ -25,11 +25,28 @@ class DeploymentSerializer(serializers.ModelSerializer):
     user = serializers.CharField(source="user_name")
     commune = serializers.CharField(source="commune_id", allow_null=True)
     epci = serializers.CharField(source="epci_id", allow_null=True)
-    departement = serializers.CharField(source="departement_id")
+    departement = serializers.CharField(source="departement_id", allow_null=True)
+    region = serializers.CharField(source="region_id", allow_null=True)
+    to_confirm = serializers.BooleanField(source="is_to_confirm")
 
     class Meta:
         model = Deployment
-        fields = ["user", "commune", "epci", "departement", "since", "status", "instance_url", "source"]
+        fields = [
+            "user",
+            "commune",
+            "epci",
+            "departement",
+            "region",
+            "since",
+            "status",
+            "use_case",
+            "contact",
+            "stop_reason",
+            "origin",
+            "to_confirm",
+            "instance_url",
+            "source",
+        ]
 
 
 class ServiceSerializer(serializers.ModelSerializer):
@@ -103,7 +120,8 @@ class ServiceViewSet(viewsets.ReadOnlyModelViewSet):
             .annotate(
                 deployments_count=Coalesce(
                     Subquery(
-                        Deployment.objects.filter(service=OuterRef("pk"))
+                        Deployment.objects.public()
+                        .filter(service=OuterRef("pk"))
                         .order_by()
                         .values("service")
                         .annotate(n=Count("pk"))
@@ -115,7 +133,7 @@ class ServiceViewSet(viewsets.ReadOnlyModelViewSet):
             .order_by("name")
         )
         if self.action == "retrieve":
-            deployments = Deployment.objects.select_related("commune", "epci", "departement")
+            deployments = Deployment.objects.public().select_related("commune", "epci", "departement", "region")
             return queryset.prefetch_related(Prefetch("deployments", queryset=deployments))
         return queryset
 

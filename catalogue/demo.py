@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from catalogue.models import (
@@ -25,6 +26,8 @@ from catalogue.models import (
     ServiceInvestigation,
     Stage,
     Thematique,
+    UsageOrigin,
+    UsageState,
 )
 from consultation.models import Enjeu, Investigation, LinkBasis
 
@@ -142,7 +145,14 @@ def load_services(paths: list[Path] = SERVICE_FILES) -> int:
             service=Service.objects.get(slug=slug),
             departement_id=departement,
             other_body=other_body,
-            defaults={"source": source, "status": Deployment.Status.ACTIVE},
+            defaults={
+                "source": source,
+                "status": Deployment.Status.ACTIVE,
+                "origin": UsageOrigin.STAFF,
+                "state": UsageState.PUBLISHED,
+                "verified_at": timezone.now(),
+                "confirmed_at": timezone.now(),
+            },
         )
     return created_count
 

@@ -14,7 +14,7 @@ from django.db.models import Count, Q
 from django.http import QueryDict
 
 from catalogue.filters import ServiceFilterSet
-from catalogue.models import CodeStatus, Deployment, Porteur, Stage, Thematique
+from catalogue.models import PUBLIC_USAGE_STATES, CodeStatus, Deployment, Porteur, Stage, Thematique
 from consultation.models import Enjeu
 from territoires.models import Departement
 
@@ -109,14 +109,14 @@ def _departement_counts(services) -> list[tuple[str, str, int]]:
         SELECT pair.departement_id, departement.nom, COUNT(*)
         FROM (
             SELECT DISTINCT departement_id, service_id FROM {Deployment._meta.db_table}
-            WHERE service_id IN ({subquery})
+            WHERE service_id IN ({subquery}) AND state = ANY(%s)
         ) AS pair
         JOIN {Departement._meta.db_table} AS departement ON departement.code = pair.departement_id
         GROUP BY pair.departement_id, departement.nom
         ORDER BY pair.departement_id
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [*params, [str(state) for state in PUBLIC_USAGE_STATES]])
         return [(code, f"{nom} ({code})", count) for code, nom, count in cursor.fetchall()]
 
 

@@ -95,7 +95,7 @@ class ServiceFilterSet(django_filters.FilterSet):
         return queryset.filter(france_relance=value == "true")
 
     def filter_departement(self, queryset, name, value):
-        return queryset.filter(Exists(Deployment.objects.filter(service=OuterRef("pk"), departement=value)))
+        return queryset.filter(Exists(Deployment.objects.public().filter(service=OuterRef("pk"), departement=value)))
 
     def filter_sort(self, queryset, name, value):
         # Applied last (see filter_queryset): relevance needs a search, otherwise the order is by name.

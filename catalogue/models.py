@@ -1,5 +1,9 @@
 """The catalogue of open-source digital services for local authorities."""
 
+import hashlib
+import secrets
+
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVector, SearchVectorField
@@ -10,7 +14,7 @@ from django.db.models.functions import Concat, Lower
 from django.urls import reverse
 
 from consultation.models import Enjeu, Investigation, Link, LinkBasis
-from territoires.models import Commune, Departement, Epci
+from territoires.models import Commune, Departement, Epci, Region
 from territoires.search import ImmutableUnaccent as BaseImmutableUnaccent
 
 SEARCH_CONFIG = "french_unaccent"
@@ -333,8 +337,35 @@ class ServiceInvestigation(Link):
         return f"{self.investigation} → {self.service}"
 
 
+class UsageOrigin(models.TextChoices):
+    """Where a usage comes from: it decides nothing, staff verify every one before it is published."""
+
+    ANSM = "ansm", "suite d'un diagnostic ANSM"
+    DECLARATION = "declaration", "déclaration sur la page du service"
+    STAFF = "staff", "saisie par l'équipe"
+    PUBLICCODE = "publiccode", "usedBy d'un publiccode.yml rapproché de la liste officielle"
+
+
+class UsageState(models.TextChoices):
+    PENDING = "pending", "à vérifier"
+    PUBLISHED = "published", "publiée"
+    TO_CONFIRM = "to_confirm", "à confirmer"
+    HIDDEN = "hidden", "masquée faute de confirmation"
+    REJECTED = "rejected", "refusée"
+
+
+# Shown to the public: verified usages, including those whose confirmation is overdue ("à confirmer").
+PUBLIC_USAGE_STATES = [UsageState.PUBLISHED, UsageState.TO_CONFIRM]
+
+
+class DeploymentQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(state__in=PUBLIC_USAGE_STATES)
+
+
 class Deployment(models.Model):
-    """A body that uses a service ("qui l'utilise"): a commune, an EPCI, a département or another body."""
+    """A body that uses a service ("qui l'utilise"), keyed on its official code: a commune (INSEE), an EPCI
+    (SIREN), a département or a région (COG code), or another body."""
 
     class Status(models.TextChoices):
         PILOT = "pilot", "en expérimentation"
@@ -344,11 +375,21 @@ class Deployment(models.Model):
     service = models.ForeignKey(Service, verbose_name="service", on_delete=models.CASCADE, related_name="deployments")
     commune = models.ForeignKey(Commune, verbose_name="commune", on_delete=models.PROTECT, null=True, blank=True)
     epci = models.ForeignKey(Epci, verbose_name="EPCI", on_delete=models.PROTECT, null=True, blank=True)
-    # Always set (from the commune when there is one), so "used in my département" is one indexed filter.
+    region = models.ForeignKey(
+        Region,
+        verbose_name="région",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text="Seulement quand la région elle-même utilise le service.",
+    )
+    # Set (from the commune when there is one) for every body but a région, so "used in my département" is one
+    # indexed filter.
     departement = models.ForeignKey(
         Departement,
         verbose_name="département",
         on_delete=models.PROTECT,
+        null=True,
         blank=True,  # filled from the commune by clean()
         help_text="Le département qui utilise le service, ou celui de l'EPCI ou de l'organisme. "
         "Laissez vide pour une commune : son département est repris.",
@@ -356,8 +397,33 @@ class Deployment(models.Model):
     other_body = models.CharField("autre organisme", max_length=200, blank=True)
     since = models.DateField("depuis", null=True, blank=True)
     status = models.CharField("statut", max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    use_case = models.CharField("usage en une ligne", max_length=200, blank=True)
+    contact = models.CharField(
+        "contact public",
+        max_length=200,
+        blank=True,
+        help_text="Une adresse ou une page publique de la collectivité (jamais l'adresse personnelle d'un agent), "
+        "ou rien.",
+    )
+    stop_reason = models.TextField("raison de l'arrêt", blank=True)
     instance_url = models.URLField("adresse de l'instance publique", max_length=500, blank=True)
     source = models.CharField("source", max_length=500, blank=True)
+    origin = models.CharField("origine", max_length=12, choices=UsageOrigin.choices, default=UsageOrigin.STAFF)
+    state = models.CharField("vérification", max_length=10, choices=UsageState.choices, default=UsageState.PENDING)
+    verified_at = models.DateTimeField("vérifiée le", null=True, blank=True, editable=False)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="vérifiée par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    # The 24-month confirmation clock starts again at each verification or confirmation.
+    confirmed_at = models.DateTimeField("confirmée le", null=True, blank=True, editable=False)
+
+    objects = DeploymentQuerySet.as_manager()
 
     class Meta:
         verbose_name = "utilisation"
@@ -367,24 +433,34 @@ class Deployment(models.Model):
             models.CheckConstraint(
                 name="deployment_at_most_one_body",
                 condition=(
-                    Q(commune__isnull=True, epci__isnull=True)
-                    | Q(commune__isnull=False, epci__isnull=True, other_body="")
-                    | Q(commune__isnull=True, epci__isnull=False, other_body="")
+                    Q(commune__isnull=True, epci__isnull=True, region__isnull=True)
+                    | Q(commune__isnull=False, epci__isnull=True, region__isnull=True, other_body="")
+                    | Q(commune__isnull=True, epci__isnull=False, region__isnull=True, other_body="")
+                    | Q(commune__isnull=True, epci__isnull=True, region__isnull=False, other_body="")
                 ),
                 violation_error_message=(
-                    "Indiquez une seule collectivité : une commune, un EPCI ou un autre organisme."
+                    "Indiquez une seule collectivité : une commune, un EPCI, une région ou un autre organisme."
                 ),
+            ),
+            models.CheckConstraint(
+                name="deployment_located",
+                condition=Q(departement__isnull=False) | Q(region__isnull=False),
+                violation_error_message="Indiquez le département de cet utilisateur.",
             ),
             models.CheckConstraint(
                 name="deployment_status_valid", condition=Q(status__in=["pilot", "active", "ended"])
             ),
+            models.CheckConstraint(name="deployment_state_valid", condition=Q(state__in=UsageState.values)),
+            models.CheckConstraint(name="deployment_origin_valid", condition=Q(origin__in=UsageOrigin.values)),
         ]
         indexes = [models.Index(fields=["departement", "service"], name="deployment_departement")]
 
     def clean(self):
         if self.commune_id:
             self.departement_id = self.commune.departement_id
-        if not self.departement_id:
+        if self.region_id:
+            self.departement_id = None
+        if not self.departement_id and not self.region_id:
             raise ValidationError({"departement": "Indiquez le département de cet utilisateur."})
 
     def __str__(self):
@@ -396,7 +472,140 @@ class Deployment(models.Model):
             return self.commune.nom
         if self.epci_id:
             return self.epci.nom
+        if self.region_id:
+            return self.region.nom
         return self.other_body or self.departement.nom
+
+    @property
+    def official_code(self) -> str:
+        """The body's official code: INSEE code of a commune, SIREN of an EPCI, COG code otherwise."""
+        if self.commune_id:
+            return self.commune_id
+        if self.epci_id:
+            return self.epci_id
+        if self.region_id:
+            return self.region_id
+        return "" if self.other_body else self.departement_id
+
+    @property
+    def is_to_confirm(self) -> bool:
+        return self.state == UsageState.TO_CONFIRM
+
+
+class DeploymentChange(models.Model):
+    """The trail of a usage: every verification, confirmation, expiry and edit, with who or what made it."""
+
+    deployment = models.ForeignKey(
+        Deployment, verbose_name="utilisation", on_delete=models.CASCADE, related_name="changes"
+    )
+    at = models.DateTimeField("date", auto_now_add=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="auteur", on_delete=models.SET_NULL, null=True, blank=True
+    )
+    actor = models.CharField("origine du changement", max_length=100, blank=True)
+    old_state = models.CharField("ancien état", max_length=10, choices=UsageState.choices, blank=True)
+    new_state = models.CharField("nouvel état", max_length=10, choices=UsageState.choices, blank=True)
+    fields = models.JSONField("champs modifiés", default=dict, blank=True)
+    note = models.TextField("note", blank=True)
+
+    class Meta:
+        verbose_name = "changement d'une utilisation"
+        verbose_name_plural = "changements des utilisations"
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.deployment} — {self.at:%d/%m/%Y}"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class UsageDeclaration(models.Model):
+    """An agent's declaration from a service page ("nous l'utilisons" or "nous l'avons arrêté").
+
+    The professional e-mail is confirmed by a link (double opt-in) and never published; staff then verify it.
+    """
+
+    class Kind(models.TextChoices):
+        USES = "uses", "nous l'utilisons"
+        STOPPED = "stopped", "nous l'avons arrêté"
+
+    class Status(models.TextChoices):
+        AWAITING_EMAIL = "awaiting_email", "adresse à confirmer"
+        TO_REVIEW = "to_review", "à vérifier"
+        ACCEPTED = "accepted", "acceptée"
+        REJECTED = "rejected", "refusée"
+
+    service = models.ForeignKey(
+        Service, verbose_name="service", on_delete=models.CASCADE, related_name="usage_declarations"
+    )
+    kind = models.CharField("déclaration", max_length=10, choices=Kind.choices)
+    commune = models.ForeignKey(Commune, verbose_name="commune", on_delete=models.PROTECT, null=True, blank=True)
+    epci = models.ForeignKey(Epci, verbose_name="EPCI", on_delete=models.PROTECT, null=True, blank=True)
+    departement = models.ForeignKey(
+        Departement, verbose_name="département", on_delete=models.PROTECT, null=True, blank=True
+    )
+    region = models.ForeignKey(Region, verbose_name="région", on_delete=models.PROTECT, null=True, blank=True)
+    since = models.DateField("depuis", null=True, blank=True)
+    use_case = models.CharField("usage en une ligne", max_length=200, blank=True)
+    contact = models.CharField("contact public proposé", max_length=200, blank=True)
+    stop_reason = models.TextField("raison de l'arrêt", blank=True)
+    email = models.EmailField("adresse professionnelle (jamais publiée)", max_length=254)
+    token_hash = models.CharField("empreinte du lien de confirmation", max_length=64, unique=True, editable=False)
+    status = models.CharField("statut", max_length=14, choices=Status.choices, default=Status.AWAITING_EMAIL)
+    created_at = models.DateTimeField("reçue le", auto_now_add=True)
+    email_confirmed_at = models.DateTimeField("adresse confirmée le", null=True, blank=True, editable=False)
+    reviewed_at = models.DateTimeField("vérifiée le", null=True, blank=True, editable=False)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="vérifiée par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    deployment = models.ForeignKey(
+        Deployment,
+        verbose_name="utilisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="declarations",
+    )
+
+    class Meta:
+        verbose_name = "déclaration d'utilisation"
+        verbose_name_plural = "déclarations d'utilisation"
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="declaration_one_body",
+                condition=(
+                    Q(commune__isnull=False, epci__isnull=True, departement__isnull=True, region__isnull=True)
+                    | Q(commune__isnull=True, epci__isnull=False, departement__isnull=True, region__isnull=True)
+                    | Q(commune__isnull=True, epci__isnull=True, departement__isnull=False, region__isnull=True)
+                    | Q(commune__isnull=True, epci__isnull=True, departement__isnull=True, region__isnull=False)
+                ),
+                violation_error_message="Indiquez une seule collectivité.",
+            ),
+            models.CheckConstraint(name="declaration_kind_valid", condition=Q(kind__in=["uses", "stopped"])),
+        ]
+
+    def __str__(self):
+        return f"{self.body} — {self.service} ({self.get_kind_display()})"
+
+    @property
+    def body(self):
+        return self.commune or self.epci or self.departement or self.region
+
+    def new_token(self) -> str:
+        """Give the declaration a new confirmation token and return it (only its hash is stored)."""
+        token = secrets.token_urlsafe(32)
+        self.token_hash = hash_token(token)
+        return token
 
 
 class Laureat(models.Model):

@@ -62,3 +62,63 @@ def csv_rows(services):
                 f"{settings.SITE_URL}{service.get_absolute_url()}",
             ]
         ]
+
+
+# Usages as open data: verified usages only, keyed on official codes; never the declaring agent's address.
+USAGE_COLUMNS = [
+    "service",
+    "service_slug",
+    "collectivite",
+    "code_officiel",
+    "nature_du_code",
+    "departement",
+    "region",
+    "statut",
+    "depuis",
+    "usage",
+    "contact_public",
+    "raison_de_l_arret",
+    "origine",
+    "a_confirmer",
+    "confirmee_le",
+]
+
+
+def _code_kind(deployment) -> str:
+    if deployment.commune_id:
+        return "code INSEE de la commune"
+    if deployment.epci_id:
+        return "SIREN de l'EPCI"
+    if deployment.region_id:
+        return "code de la région"
+    return "" if deployment.other_body else "code du département"
+
+
+def usage_records(deployments) -> list[dict]:
+    """One record per public usage, with the columns of ``USAGE_COLUMNS``."""
+    return [
+        dict(
+            zip(
+                USAGE_COLUMNS,
+                [
+                    d.service.name,
+                    d.service.slug,
+                    d.user_name,
+                    d.official_code,
+                    _code_kind(d),
+                    d.departement_id or "",
+                    d.region_id or (d.departement.region_id if d.departement_id else ""),
+                    d.get_status_display(),
+                    d.since.isoformat() if d.since else "",
+                    d.use_case,
+                    d.contact,
+                    d.stop_reason,
+                    d.get_origin_display(),
+                    d.is_to_confirm,
+                    d.confirmed_at.date().isoformat() if d.confirmed_at else "",
+                ],
+                strict=True,
+            )
+        )
+        for d in deployments
+    ]

@@ -26,6 +26,7 @@ from django.utils.text import slugify
 from catalogue import publiccode_rules as rules
 from catalogue.licences import LicenceError, canonical
 from catalogue.models import CodeStatus, Porteur, Service
+from catalogue.usage_workflow import start_usages_from_used_by
 from core.sanitize import safe_url
 
 VERSION = "0.4"
@@ -421,5 +422,7 @@ def import_publiccode(paths: list[Path], *, publish: bool = True) -> ImportResul
                 keys = ", ".join(error.message_dict)
                 raise PubliccodeError(f"{path} : valeur refusée pour {keys}.") from error
             service.save()
+            # usedBy names that match one official body become usages for staff to verify.
+            start_usages_from_used_by(service, service.used_by, source=source)
             by_repository[normalize_repository(service.repository)] = service
     return result

@@ -1,16 +1,16 @@
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from catalogue.facets import NOT_FILTERS, active_filters, build_facets
 from catalogue.filters import SORT_CHOICES, ServiceFilterSet
 from catalogue.models import Deployment, Service, ServiceEnjeu
-from catalogue.opendata import CSV_COLUMNS, csv_rows
+from catalogue.opendata import CSV_COLUMNS, USAGE_COLUMNS, csv_rows, usage_records
 from catalogue.publiccode import dump, missing_facts, to_publiccode
 from catalogue.search import close_services
-from catalogue.usage import deployments_by_departement
+from catalogue.usage import usages_near
 from consultation.models import Enjeu
 from core.opendata import csv_response
 from territoires.models import Commune
@@ -63,7 +63,7 @@ def _visitor_commune(text: str):
     text = text.strip()
     if not 2 <= len(text) <= 100:
         return None
-    return Commune.objects.search(text).select_related("departement").first()
+    return Commune.objects.search(text).select_related("departement", "epci").first()
 
 
 @require_safe
@@ -82,7 +82,7 @@ def service_detail(request, slug):
     visitor = _visitor_commune(commune_query)
     context = {
         "service": service,
-        "usage": deployments_by_departement(service, near=visitor),
+        "usage": usages_near(service, near=visitor),
         "visitor_commune": visitor,
         "commune_query": commune_query,
         "publiccode_missing": missing_facts(service),
@@ -101,7 +101,7 @@ def service_csv(request):
 
 @require_safe
 def service_publiccode(request, slug):
-    deployments = Deployment.objects.select_related("commune", "epci", "departement")
+    deployments = Deployment.objects.public().select_related("commune", "epci", "departement", "region")
     service = get_object_or_404(
         Service.objects.published()
         .select_related("porteur")
@@ -114,3 +114,28 @@ def service_publiccode(request, slug):
             request, "catalogue/publiccode_unavailable.html", {"service": service, "missing": missing}, status=404
         )
     return HttpResponse(dump(to_publiccode(service)), content_type="application/yaml; charset=utf-8")
+
+
+def _public_usages():
+    return (
+        Deployment.objects.public()
+        .filter(service__is_published=True)
+        .select_related("service", "commune", "epci", "departement", "region")
+        .order_by("service__name", "departement_id", "pk")
+    )
+
+
+@require_safe
+def usage_csv(request):
+    """Open data: the verified usages of the catalogue's services, keyed on official codes."""
+    records = usage_records(_public_usages())
+    return csv_response(
+        USAGE_COLUMNS, ([record[c] for c in USAGE_COLUMNS] for record in records), filename="utilisations.csv"
+    )
+
+
+@require_safe
+def usage_json(request):
+    response = JsonResponse(usage_records(_public_usages()), safe=False, json_dumps_params={"ensure_ascii": False})
+    response["Content-Disposition"] = 'attachment; filename="utilisations.json"'
+    return response

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 from drf_spectacular.views import SpectacularAPIView
 
+from accompagnement import figures_views
 from accompagnement.api import StatsView as AnsmStatsView
 from catalogue import views as catalogue_views
 from incubateur import views
@@ -31,7 +32,12 @@ urlpatterns = [
     path("sante/", views.health, name="health"),
     path("favicon.ico", views.favicon),
     path("services/", include("catalogue.urls")),
+    path("", include("accompagnement.usage_urls")),
+    path("chiffres/", figures_views.figures, name="figures"),
+    path("chiffres/<slug:slug>.csv", figures_views.figures_csv, name="figures_csv"),
     path("services.csv", catalogue_views.service_csv, name="service_csv"),
+    path("utilisations.csv", catalogue_views.usage_csv, name="usage_csv"),
+    path("utilisations.json", catalogue_views.usage_json, name="usage_json"),
     path("consultation/", include("consultation.urls")),
     path("accompagnement/", include("accompagnement.urls")),
     path("api/accompagnement/stats/", AnsmStatsView.as_view(), name="ansm_stats"),

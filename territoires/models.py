@@ -40,6 +40,10 @@ class Departement(models.Model):
     region = models.ForeignKey(Region, verbose_name="région", on_delete=models.PROTECT, related_name="departements")
     chef_lieu = models.CharField("chef-lieu (code INSEE)", max_length=5, blank=True)
     zone = models.CharField("zone", max_length=5, choices=Zone.choices)
+    # Derived at import from the official lists (territoires/neighbours.py), not written by hand.
+    voisins = ArrayField(
+        models.CharField(max_length=3), verbose_name="départements voisins", default=list, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = "département"

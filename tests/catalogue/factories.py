@@ -1,6 +1,7 @@
 import factory
+from django.utils import timezone
 
-from catalogue.models import Deployment, Porteur, Service, Thematique
+from catalogue.models import Deployment, Porteur, Service, Thematique, UsageState
 
 
 class PorteurFactory(factory.django.DjangoModelFactory):
@@ -46,3 +47,5 @@ class DeploymentFactory(factory.django.DjangoModelFactory):
     service = factory.SubFactory(ServiceFactory)
     departement_id = "38"
     other_body = "Département de l'Isère"
+    state = UsageState.PUBLISHED
+    confirmed_at = factory.LazyFunction(timezone.now)

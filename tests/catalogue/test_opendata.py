@@ -4,7 +4,7 @@ import io
 import pytest
 
 from catalogue.opendata import CSV_COLUMNS
-from tests.catalogue.factories import ServiceFactory
+from tests.catalogue.factories import DeploymentFactory, ServiceFactory
 
 
 def read_csv(response):
@@ -37,3 +37,23 @@ def test_csv_cells_cannot_run_as_spreadsheet_formulas(client):
 
     assert row["nom"].startswith("'=")
     assert row["resume"].startswith("'+")
+
+
+@pytest.mark.usefixtures("territories")
+def test_verified_usages_are_open_data_keyed_on_official_codes_without_personal_data(client):
+    service = ServiceFactory(name="Réserv'salles", slug="reserv-salles")
+    DeploymentFactory(service=service, commune_id="38185", other_body="", use_case="Salles", contact="https://x.fr")
+    DeploymentFactory(service=service, epci_id="200040715", other_body="", state="to_confirm")
+    DeploymentFactory(service=service, other_body="Mairie non vérifiée", state="pending")
+
+    csv_text = b"".join(client.get("/utilisations.csv").streaming_content).decode()
+    records = client.get("/utilisations.json").json()
+
+    lines = csv_text.splitlines()
+    assert lines[0].startswith("service,service_slug,collectivite,code_officiel,nature_du_code,departement")
+    assert len(lines) == 3 and "Mairie non vérifiée" not in csv_text
+    assert {(r["code_officiel"], r["nature_du_code"], r["a_confirmer"]) for r in records} == {
+        ("38185", "code INSEE de la commune", False),
+        ("200040715", "SIREN de l'EPCI", True),
+    }
+    assert all("@" not in str(value) for record in records for value in record.values())

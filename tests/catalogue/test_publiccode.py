@@ -286,3 +286,28 @@ def test_bad_file_names_the_file_and_key_and_changes_nothing(tmp_path, content, 
 def test_missing_file_is_refused(tmp_path):
     with pytest.raises(CommandError, match="fichier introuvable"):
         call_command("import_publiccode", tmp_path / "absent.yml")
+
+
+@pytest.mark.usefixtures("territories")
+def test_used_by_names_matching_one_official_body_become_usages_to_verify(tmp_path, client):
+    path = tmp_path / "publiccode.yml"
+    path.write_text(
+        "name: Salles\nurl: https://example.org/salles\ndescription: {fr: {shortDescription: Un outil}}\n"
+        "usedBy: [Ville de Grenoble, Département de l'Isère, Grenoble-Alpes-Métropole, Saint-Martin, Syndicat X]\n",
+        encoding="utf-8",
+    )
+
+    call_command("import_publiccode", path)
+    call_command("import_publiccode", path)
+
+    service = Service.objects.get()
+    usages = {(d.commune_id, d.epci_id, d.departement_id, d.state, d.origin) for d in service.deployments.all()}
+    assert usages == {
+        ("38185", None, "38", "pending", "publiccode"),
+        (None, None, "38", "pending", "publiccode"),
+        (None, "200040715", "38", "pending", "publiccode"),
+    }
+    assert all(d.changes.get().actor == "import publiccode.yml" for d in service.deployments.all())
+    service.is_published = True
+    service.save()
+    assert "Grenoble-Alpes" not in client.get(service.get_absolute_url()).content.decode()

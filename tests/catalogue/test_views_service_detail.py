@@ -1,6 +1,6 @@
 import pytest
 
-from catalogue.models import Deployment, Service
+from catalogue.models import Service, UsageState
 from tests.catalogue.factories import DeploymentFactory, ServiceFactory
 
 
@@ -84,24 +84,58 @@ def test_the_licence_says_what_is_known_of_it(client):
 
 
 @pytest.mark.usefixtures("territories")
-def test_users_in_the_visitors_departement_come_first(client):
+def test_users_nearest_the_visitors_commune_come_first(client):
     service = ServiceFactory()
-    DeploymentFactory(service=service, departement_id="01", other_body="Département de l'Ain")
-    DeploymentFactory(service=service, departement_id="69", commune_id=None, other_body="", epci=None)
-    Deployment.objects.create(service=service, commune_id="38185", departement_id="38")
+    # Grenoble (38185) and Échirolles (38151) are both in Grenoble-Alpes Métropole.
+    DeploymentFactory(service=service, commune_id="38151", departement_id="38", other_body="")
+    DeploymentFactory(service=service, departement_id="38", other_body="Département de l'Isère")
+    DeploymentFactory(service=service, departement_id="73", other_body="Département de la Savoie")
+    DeploymentFactory(service=service, departement_id="26", other_body="Département de la Drôme")
+    DeploymentFactory(service=service, departement_id="29", other_body="Département du Finistère")
 
     default = client.get(f"/services/{service.slug}/").context["usage"]
-    near_grenoble = client.get(f"/services/{service.slug}/", {"commune": "38421"}).context["usage"]
-    by_name = client.get(f"/services/{service.slug}/", {"commune": "Grenoble"})
+    response = client.get(f"/services/{service.slug}/", {"commune": "Grenoble"})
     by_postal_code = client.get(f"/services/{service.slug}/", {"commune": "38000"})
 
-    assert [group.departement.code for group in default] == ["01", "38", "69"]
-    assert near_grenoble[0].departement.code == "38"
-    assert near_grenoble[0].is_visitor_departement
-    assert {group.departement.code for group in near_grenoble[1:]} == {"01", "69"}
-    assert by_name.context["usage"][0].departement.code == "38"
-    assert "Classement depuis Grenoble (Isère)" in by_name.content.decode()
+    near = response.context["usage"]
+    assert [group.title for group in default] == ["Drôme (26)", "Finistère (29)", "Isère (38)", "Savoie (73)"]
+    assert [(group.title, [d.user_name for d in group.deployments]) for group in near] == [
+        ("Dans votre intercommunalité (Grenoble-Alpes-Métropole)", ["Échirolles"]),
+        ("Dans votre département (Isère (38))", ["Département de l'Isère"]),
+        ("Dans les départements voisins", ["Département de la Savoie"]),
+        ("Dans votre région", ["Département de la Drôme"]),
+        ("Ailleurs", ["Département du Finistère"]),
+    ]
+    assert "Classement depuis Grenoble (Isère)" in response.content.decode()
     assert by_postal_code.context["visitor_commune"].nom == "Grenoble"
+
+
+@pytest.mark.usefixtures("territories")
+def test_only_verified_usages_are_shown_and_overdue_ones_say_a_confirmer(client):
+    service = ServiceFactory()
+    DeploymentFactory(service=service, other_body="Mairie vérifiée", use_case="Réservation des salles")
+    DeploymentFactory(service=service, other_body="Mairie à relancer", state=UsageState.TO_CONFIRM)
+    DeploymentFactory(service=service, other_body="Mairie non vérifiée", state=UsageState.PENDING)
+    DeploymentFactory(service=service, other_body="Mairie masquée", state=UsageState.HIDDEN)
+    DeploymentFactory(service=service, other_body="Mairie refusée", state=UsageState.REJECTED)
+
+    html = client.get(f"/services/{service.slug}/").content.decode()
+
+    assert "Mairie vérifiée" in html and "Réservation des salles" in html
+    assert "Mairie à relancer" in html and "à confirmer" in html
+    for absent in ("Mairie non vérifiée", "Mairie masquée", "Mairie refusée"):
+        assert absent not in html
+    assert "Votre collectivité l’utilise ?" in html
+    assert f'href="/services/{service.slug}/utilisation/"' in html
+
+
+@pytest.mark.usefixtures("territories")
+def test_a_commune_that_does_not_exist_is_said_so(client):
+    service = ServiceFactory()
+
+    html = client.get(f"/services/{service.slug}/", {"commune": "zzzzz"}).content.decode()
+
+    assert "Aucune commune ne correspond à « zzzzz »" in html
 
 
 @pytest.mark.usefixtures("territories")

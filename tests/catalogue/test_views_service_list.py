@@ -104,6 +104,19 @@ class TestWithRealCatalogue:
 
         assert slugs(response) == ["espace-sur-demande"]
 
+    def test_used_in_my_departement_counts_verified_usages_only(self, client):
+        grist = Service.objects.get(slug="grist")
+        DeploymentFactory(service=grist, departement_id="29", other_body="Mairie à vérifier", state="pending")
+        DeploymentFactory(service=grist, departement_id="29", other_body="Mairie masquée", state="hidden")
+        pending_only = client.get("/services/", {"departement": "29"})
+        DeploymentFactory(service=grist, departement_id="29", other_body="Mairie vérifiée", state="to_confirm")
+
+        verified = client.get("/services/", {"departement": "29"})
+
+        assert slugs(pending_only) == []
+        assert slugs(verified) == ["grist"]
+        assert "Finistère (29)" in verified.content.decode()
+
     def test_pagination_keeps_the_query(self, client):
         response = client.get("/services/", {"code": "open"})
 

@@ -9,6 +9,7 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from accompagnement.models import DiagnosticRequest, Event
+from catalogue.models import UsageDeclaration
 from tests.accompagnement.factories import form_post, saved_request
 
 FUZZ = settings(
@@ -48,6 +49,7 @@ VALUES = st.lists(VALUE, min_size=1, max_size=3)  # a key may come several times
 GET_PARAMETERS = {
     "/services/": ["q", "theme", "enjeu", "code", "porteur", "stage", "france_relance", "departement", "sort", "page"],
     "/services/espace-sur-demande/": ["commune"],
+    "/utilisations.csv": ["q"],
     "/services.csv": ["q", "theme", "enjeu", "code", "departement", "sort"],
     "/consultation/contributions/": ["q", "enjeu", "kind", "author_type", "state", "departement", "sort", "page"],
     "/consultation/contributions.csv": ["q", "enjeu", "kind", "sort"],
@@ -155,3 +157,24 @@ def test_a_forged_resend_link_is_refused_without_error(signed):
     response = Client().post("/accompagnement/demande/lien/", {"demande": signed})
 
     assert response.status_code in (400, 404)
+
+
+DECLARATION_FIELDS = ["kind", "commune", "epci", "departement", "region", "since", "use_case", "stop_reason"]
+DECLARATION_FIELDS += ["contact", "email", "website"]
+
+
+@pytest.mark.usefixtures("demo")
+@FUZZ
+@given(changes=st.dictionaries(st.sampled_from(DECLARATION_FIELDS), VALUES, min_size=1, max_size=5))
+def test_the_usage_declaration_form_saves_one_declaration_or_nothing(changes):
+    client = Client()
+    before = UsageDeclaration.objects.count()
+    valid = {"kind": "uses", "commune": "38185", "since": "03/2022", "email": "numerique@grenoble.fr"}
+
+    response = client.post("/services/espace-sur-demande/utilisation/", {**valid, **changes})
+
+    assert response.status_code < 500, changes
+    created = UsageDeclaration.objects.count() - before
+    assert created in (0, 1)
+    if created:
+        assert response.status_code == 302
