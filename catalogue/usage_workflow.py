@@ -8,6 +8,7 @@ usage writes a ``DeploymentChange`` row in the same transaction.
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from catalogue.models import Deployment, DeploymentChange, UsageDeclaration, UsageOrigin, UsageState, hash_token
@@ -17,6 +18,9 @@ CONFIRMATION_MONTHS = 24
 HIDE_AFTER_MONTHS = 3  # of « à confirmer » without an answer
 # A declaration whose address nobody confirmed is personal data kept for nothing.
 UNCONFIRMED_DECLARATION_DAYS = 30
+# A declaration's only lasting use is the trail of its decision, which the usage keeps: the agent's address
+# goes with the declaration a year after staff accepted or refused it.
+REVIEWED_DECLARATION_MONTHS = 12
 
 BODY_FIELDS = ("commune", "epci", "departement", "region")
 
@@ -89,7 +93,7 @@ def reject_deployment(deployment_id: int, *, by, note: str = "") -> Deployment:
 
 def expire_deployments(*, now=None) -> tuple[int, int, int]:
     """Mark « à confirmer » the usages unconfirmed for 24 months, hide those unconfirmed for 27, and delete the
-    declarations whose e-mail was never confirmed.
+    declarations whose e-mail was never confirmed and those decided more than a year ago.
 
     Returns (newly « à confirmer », newly hidden, declarations deleted).
     """
@@ -115,8 +119,14 @@ def expire_deployments(*, now=None) -> tuple[int, int, int]:
                 count += 1
             counts.append(count)
         dropped, _ = UsageDeclaration.objects.filter(
-            status=UsageDeclaration.Status.AWAITING_EMAIL,
-            created_at__lt=now - timedelta(days=UNCONFIRMED_DECLARATION_DAYS),
+            Q(
+                status=UsageDeclaration.Status.AWAITING_EMAIL,
+                created_at__lt=now - timedelta(days=UNCONFIRMED_DECLARATION_DAYS),
+            )
+            | Q(
+                status__in=[UsageDeclaration.Status.ACCEPTED, UsageDeclaration.Status.REJECTED],
+                reviewed_at__lt=months_before(now, REVIEWED_DECLARATION_MONTHS),
+            )
         ).delete()
     hidden, to_confirm = counts
     return to_confirm, hidden, dropped

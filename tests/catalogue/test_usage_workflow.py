@@ -106,6 +106,27 @@ def test_an_unconfirmed_declaration_is_deleted_after_30_days():
     assert list(UsageDeclaration.objects.values_list("pk", flat=True)) == [recent.pk]
 
 
+def test_a_decided_declaration_and_its_address_go_a_year_after_the_decision_and_the_usage_stays(admin_user):
+    service = ServiceFactory()
+    with time_machine.travel(timezone.now() - timedelta(days=370)):
+        accepted, token = _declaration(service)
+        usage_workflow.confirm_declaration_email(token)
+        deployment = usage_workflow.accept_declaration(accepted.pk, by=admin_user)
+        refused, token = _declaration(service)
+        usage_workflow.confirm_declaration_email(token)
+        usage_workflow.reject_declaration(refused.pk, by=admin_user)
+    recent, token = _declaration(service)
+    usage_workflow.confirm_declaration_email(token)
+    usage_workflow.accept_declaration(recent.pk, by=admin_user)
+
+    call_command("expire_deployments")
+
+    assert list(UsageDeclaration.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert not UsageDeclaration.objects.filter(email="numerique@grenoble.fr").exclude(pk=recent.pk).exists()
+    deployment.refresh_from_db()
+    assert deployment.state == UsageState.PUBLISHED and deployment.changes.exists()
+
+
 def test_a_declaration_is_sent_to_staff_only_once_its_address_is_confirmed(admin_user):
     service = ServiceFactory()
     declaration, token = _declaration(service)

@@ -7,7 +7,8 @@ class Command(BaseCommand):
     help = (
         f"Passe « à confirmer » les utilisations publiées sans confirmation depuis {CONFIRMATION_MONTHS} mois, "
         f"masque celles restées sans confirmation {HIDE_AFTER_MONTHS} mois de plus, et efface les déclarations "
-        "dont l'adresse n'a pas été confirmée. À lancer chaque jour par le planificateur de la plateforme."
+        "dont l'adresse n'a pas été confirmée ou décidées depuis plus d'un an. "
+        "À lancer chaque jour par le planificateur de la plateforme."
     )
 
     def handle(self, *args, **options):
@@ -15,6 +16,6 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"{to_confirm} utilisation(s) passée(s) « à confirmer », {hidden} masquée(s), "
-                f"{dropped} déclaration(s) non confirmée(s) effacée(s)."
+                f"{dropped} déclaration(s) non confirmée(s) ou décidée(s) depuis plus d'un an effacée(s)."
             )
         )
