@@ -83,6 +83,27 @@ def current_generation():
         return cursor.fetchone()[0]
 
 
+# What each worker built for the current generation: {name: (generation, value)} (see ``per_generation``).
+_BUILT: dict = {}
+
+
+def per_generation(request, name: str, build):
+    """``build()`` once per content generation in this worker: the parts of a page that no query changes.
+
+    The generation is the one the middleware read for this request; without it (a page the cache does not
+    handle), the value is built afresh. Like the pages, a value never outlives the data it was built from.
+    """
+    generation = getattr(request, "public_generation", None)
+    if generation is None:
+        return build()
+    kept = _BUILT.get(name)
+    if kept is not None and kept[0] == generation:
+        return kept[1]
+    value = build()
+    _BUILT[name] = (generation, value)
+    return value
+
+
 def _route(request):
     try:
         return resolve(request.path_info).view_name
@@ -145,6 +166,7 @@ class PublicPageCacheMiddleware:
         except DatabaseError:
             # Let the normal path answer (the French 503 page when the database is down).
             return self.get_response(request)
+        request.public_generation = generation
         cache = caches["pages"]
         key = _cache_key(request, generation)
         response = cache.get(key)
