@@ -277,6 +277,7 @@ def browser_metrics(browser, path) -> dict:
         "cold_kb": cold["bytes"] / 1024,
         "requests": cold["requests"],
         "warm_kb": warm["bytes"] / 1024,
+        "warm_requests": warm["requests"],
         "nodes": nodes,
     }
 

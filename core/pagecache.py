@@ -113,14 +113,19 @@ def _route(request):
 
 def _cache_key(request, generation):
     """Everything the response depends on: scheme and host (the API builds absolute links from them), path and
-    query, and for the API the Accept header (JSON or its browsable HTML; pages are HTML whatever it says).
+    query, for the API the Accept header (JSON or its browsable HTML; pages are HTML whatever it says), and
+    whether the client takes gzip.
 
     Without the scheme and host, one request with a forged ``Host`` or ``X-Forwarded-Proto`` put its links in
     the copy that every later visitor received.
     """
     accept = request.headers.get("Accept", "") if request.path_info.startswith("/api/") else ""
+    # GZipMiddleware (inside this one) compresses for the clients that accept it: one copy each way.
+    gzip = "gzip" if "gzip" in request.headers.get("Accept-Encoding", "") else ""
     origin = f"{request.scheme}://{request.get_host()}"
-    variant = hashlib.blake2b(f"{origin}|{request.get_full_path()}|{accept}".encode(), digest_size=16).hexdigest()
+    variant = hashlib.blake2b(
+        f"{origin}|{request.get_full_path()}|{accept}|{gzip}".encode(), digest_size=16
+    ).hexdigest()
     return f"page:{generation}:{variant}"
 
 

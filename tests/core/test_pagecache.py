@@ -1,5 +1,7 @@
 """The whole-page cache of public pages: served without work, never stale, never personal."""
 
+import gzip
+
 import pytest
 from django.apps import apps
 from django.db import connection
@@ -155,3 +157,17 @@ def test_a_visitor_with_a_pending_message_gets_a_fresh_page(visitor):
     visitor.cookies["messages"] = "quelque-chose"
 
     assert "X-Page-Cache" not in visitor.get("/services/")
+
+
+def test_a_browser_that_takes_gzip_gets_the_page_compressed_and_one_that_does_not_gets_it_plain(visitor):
+    ServiceFactory(name="Registre des arrêtés")
+    plain = visitor.get("/services/")
+
+    compressed = visitor.get("/services/", headers={"Accept-Encoding": "gzip, deflate, br"})
+    again = visitor.get("/services/", headers={"Accept-Encoding": "gzip, deflate, br"})
+
+    assert compressed["Content-Encoding"] == "gzip" and compressed["X-Page-Cache"] == "miss"
+    assert again["X-Page-Cache"] == "hit" and again.content == compressed.content
+    assert "Registre des arrêtés" in gzip.decompress(again.content).decode()
+    assert len(again.content) * 3 < len(plain.content)
+    assert "Content-Encoding" not in visitor.get("/services/") and "Accept-Encoding" in plain["Vary"]
