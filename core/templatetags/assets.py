@@ -1,11 +1,12 @@
-"""``{% stylesheet %}`` and ``{% script %}``: static assets linked with the integrity of the bytes served."""
+"""``{% stylesheet %}`` and ``{% script %}``: static assets linked with the integrity of the bytes served;
+``{% inline_svg_src %}``: a small static picture written into the page (no request of its own)."""
 
 from django import template
 from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from core.assets import integrity
+from core.assets import integrity, svg_data_uri
 
 register = template.Library()
 
@@ -23,3 +24,9 @@ def script(path: str, kind: str = ""):
         raise template.TemplateSyntaxError(f"script kind must be 'module' or 'nomodule', not {kind!r}")
     attribute = mark_safe({"module": ' type="module"', "nomodule": " nomodule", "": ""}[kind])  # noqa: S308 (constants)
     return format_html('<script{} src="{}" integrity="{}"></script>', attribute, static(path), integrity(path))
+
+
+@register.simple_tag
+def inline_svg_src(path: str):
+    """A ``data:`` URI of the static SVG ``path`` (the ``img-src`` policy allows ``data:``), for an ``src``."""
+    return svg_data_uri(path)
