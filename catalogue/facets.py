@@ -91,34 +91,32 @@ def _pass_flags(filterset: ServiceFilterSet) -> dict:
     return flags
 
 
-def _matching_rows(filterset: ServiceFilterSet, base_queryset, request) -> tuple[list, list[str]]:
+def _matching_rows(filterset: ServiceFilterSet, base_queryset) -> tuple[list, list[str]]:
     """One query: every published service the words match, stopped ones included, in the page's order."""
-    words = QueryDict(mutable=True)
-    for name in ("q", "sort"):
-        if filterset.form.cleaned_data.get(name):
-            words[name] = filterset.form.cleaned_data[name]
-    searched = ServiceFilterSet(words, queryset=base_queryset, request=request, include_stopped=True)
-    searched.is_valid()
     flags = _pass_flags(filterset)
     through = Service.themes.through.objects.filter(service=OuterRef("pk"))
-    rows = searched.qs.annotate(
-        theme_ids=ArraySubquery(through.values("thematique_id")),
-        enjeu_ids=ArraySubquery(Service.enjeux.through.objects.filter(service=OuterRef("pk")).values("enjeu_id")),
-        departements=ArraySubquery(
-            Deployment.objects.public()
-            .filter(service=OuterRef("pk"), departement__isnull=False)
-            .order_by()
-            .values("departement_id")
-            .distinct()
-        ),
-        **flags,
-    ).values_list(*ROW_FIELDS, *flags)
+    rows = (
+        filterset.searched(base_queryset)
+        .annotate(
+            theme_ids=ArraySubquery(through.values("thematique_id")),
+            enjeu_ids=ArraySubquery(Service.enjeux.through.objects.filter(service=OuterRef("pk")).values("enjeu_id")),
+            departements=ArraySubquery(
+                Deployment.objects.public()
+                .filter(service=OuterRef("pk"), departement__isnull=False)
+                .order_by()
+                .values("departement_id")
+                .distinct()
+            ),
+            **flags,
+        )
+        .values_list(*ROW_FIELDS, *flags)
+    )
     return list(rows), [name.removeprefix("passes_") for name in flags]
 
 
 def search_catalogue(filterset: ServiceFilterSet, base_queryset, request) -> Search:
     """The services ``filterset`` keeps (searched once) and every facet with the count of each value."""
-    rows, flags = _matching_rows(filterset, base_queryset, request)
+    rows, flags = _matching_rows(filterset, base_queryset)
     labels = per_generation(request, "catalogue.facets", _labels)
     width = len(ROW_FIELDS)
 

@@ -118,6 +118,15 @@ class ServiceFilterSet(django_filters.FilterSet):
         queryset = super().filter_queryset(queryset)
         if not self.include_stopped:
             queryset = self.without_stopped(queryset)
+        return self.ordered(queryset)
+
+    def searched(self, queryset):
+        """``queryset`` matching the words only (no other filter, stopped services included), in the chosen order."""
+        if self.form.cleaned_data.get("q"):
+            queryset = self.filters["q"].filter(queryset, self.form.cleaned_data["q"])
+        return self.ordered(queryset)
+
+    def ordered(self, queryset):
         sort = self.form.cleaned_data.get("sort") or "pertinence"
         if sort in SORTS:
             return queryset.order_by(*SORTS[sort])
