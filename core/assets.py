@@ -11,7 +11,6 @@ import base64
 import hashlib
 import os
 from functools import lru_cache
-from urllib.parse import quote
 
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
@@ -37,16 +36,3 @@ def integrity(path: str) -> str:
     filename = served_file(path)
     stat = os.stat(filename)
     return _digest(filename, stat.st_mtime_ns, stat.st_size)
-
-
-@lru_cache(maxsize=32)
-def _svg_data_uri(filename: str, mtime_ns: int) -> str:
-    with open(filename, encoding="utf-8") as file:
-        svg = " ".join(file.read().split())
-    return "data:image/svg+xml;charset=utf-8," + quote(svg, safe=" =:/;,'-_.()")
-
-
-def svg_data_uri(path: str) -> str:
-    """The static SVG ``path`` as a ``data:`` URI (computed once per file version)."""
-    filename = served_file(path)
-    return _svg_data_uri(filename, os.stat(filename).st_mtime_ns)

@@ -182,7 +182,31 @@ class PublicPageCacheMiddleware:
         if _may_store(request, response):
             # Browsers and proxies revalidate every time: the copy kept here is the shared one.
             patch_response_headers(response, cache_timeout=0)
-            set_response_etag(response)  # once, not on every hit (ConditionalGetMiddleware keeps it)
+            if not response.has_header("ETag"):  # set on the plain bytes by PlainEtagMiddleware, inside
+                set_response_etag(response)  # once, not on every hit (ConditionalGetMiddleware keeps it)
             cache.set(key, _frozen(response), self.seconds)
             response["X-Page-Cache"] = "miss"
+        return response
+
+
+class PlainEtagMiddleware:
+    """The ETag of a page's uncompressed bytes; placed just inside GZipMiddleware, which keeps it (weak).
+
+    Django's gzip adds random bytes to every compression (against BREACH), so an ETag taken from the
+    compressed bytes differed from one worker's copy to the other's, and a repeat visit answered by the
+    other worker downloaded the whole page again instead of a 304.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            request.method in ("GET", "HEAD")
+            and response.status_code == 200
+            and not response.streaming
+            and not response.has_header("ETag")
+        ):
+            set_response_etag(response)
         return response

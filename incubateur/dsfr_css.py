@@ -15,7 +15,6 @@ The DSFR's licence header is kept at the top. A test rebuilds the file and fails
 
 import re
 from pathlib import Path
-from urllib.parse import quote
 
 import dsfr
 from django.conf import settings
@@ -57,6 +56,14 @@ def used_classes() -> set[str]:
     for path in files:
         words.update(re.findall(r"fr-[a-zA-Z0-9_-]*[a-zA-Z0-9]", path.read_text(encoding="utf-8")))
     return words
+
+
+def svg_data(svg: str) -> str:
+    """An SVG as a ``data:`` URI escaping only what must be (it then compresses nearly as well as the file)."""
+    svg = " ".join(svg.split()).replace('"', "'")
+    for char in "%#<>":
+        svg = svg.replace(char, f"%{ord(char):02X}")
+    return "data:image/svg+xml;charset=utf-8," + svg
 
 
 def split_rules(css: str) -> list[str]:
@@ -120,8 +127,7 @@ def _inline_or_rebase(css: str, source: Path, inline: bool) -> str:
             return match.group(0)
         path = (source.parent / target).resolve()
         if inline and path.suffix == ".svg":
-            svg = " ".join(path.read_text(encoding="utf-8").split())
-            return 'url("data:image/svg+xml;charset=utf-8,' + quote(svg, safe=" =:/;,'-_.()") + '")'
+            return f'url("{svg_data(path.read_text(encoding="utf-8"))}")'
         static_root = DSFR_STATIC.resolve()
         return f"url(../{path.relative_to(static_root).as_posix()})"
 

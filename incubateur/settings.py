@@ -117,6 +117,7 @@ MIDDLEWARE = [
     # Inside the page cache, so a cached page is compressed once (its key tells gzip from plain). Django adds
     # random bytes to each gzip header against BREACH-style guessing of secrets across responses.
     "django.middleware.gzip.GZipMiddleware",
+    "core.pagecache.PlainEtagMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -1,12 +1,11 @@
-"""``{% stylesheet %}`` and ``{% script %}``: static assets linked with the integrity of the bytes served;
-``{% inline_svg_src %}``: a small static picture written into the page (no request of its own)."""
+"""``{% stylesheet %}`` and ``{% script %}``: static assets linked with the integrity of the bytes served."""
 
 from django import template
 from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from core.assets import integrity, svg_data_uri
+from core.assets import integrity
 
 register = template.Library()
 
@@ -24,9 +23,3 @@ def script(path: str, kind: str = ""):
         raise template.TemplateSyntaxError(f"script kind must be 'module' or 'nomodule', not {kind!r}")
     attribute = mark_safe({"module": ' type="module"', "nomodule": " nomodule", "": ""}[kind])  # noqa: S308 (constants)
     return format_html('<script{} src="{}" integrity="{}"></script>', attribute, static(path), integrity(path))
-
-
-@register.simple_tag
-def inline_svg_src(path: str):
-    """A ``data:`` URI of the static SVG ``path`` (the ``img-src`` policy allows ``data:``), for an ``src``."""
-    return svg_data_uri(path)

@@ -51,10 +51,3 @@ def test_after_collectstatic_the_hash_is_that_of_the_rewritten_copy(settings, tm
 
     assert b'url("font.' in served and b'url("font.woff2")' not in served  # rewritten to the hashed name
     assert integrity("css/theme.css") == sri(served) != original
-
-
-def test_the_theme_pictures_are_written_into_the_page_instead_of_three_requests(client, db):
-    html = client.get("/accessibilite/").content.decode()
-
-    assert html.count('src="data:image/svg+xml;charset=utf-8,%3Csvg') == 3
-    assert "artwork/light.svg" not in html and "data-fr-inject-svg" not in html
