@@ -1,25 +1,41 @@
-"""Counts for each filter value of the catalogue, and the active filters as removable tags.
+"""The catalogue page's search: the services it keeps, in order, and the count of each filter value.
 
 Each facet is counted against the services that every *other* active filter keeps, so a count tells
-how many services the visitor would see by ticking that value. One query per facet, whatever the
-number of services.
+how many services the visitor would see by ticking that value. The search runs once: one query returns
+every service it matches, with what the facets group on (code, porteur, stage, families, enjeux,
+départements) and, for each active filter, whether the service passes it (an ``EXISTS`` built from the
+FilterSet's own filter, so a filter is written once). The counts and the page's ids are derived from
+those rows; the names of the families, enjeux and départements are read once per content generation.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.core.exceptions import EmptyResultSet
-from django.db import connection
-from django.db.models import Count, Q
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Exists, OuterRef
 from django.http import QueryDict
 
 from catalogue.filters import ServiceFilterSet
-from catalogue.models import PUBLIC_USAGE_STATES, CodeStatus, Deployment, Porteur, Stage, Thematique
+from catalogue.models import CodeStatus, Deployment, Porteur, Service, Stage, Thematique
 from consultation.models import Enjeu
+from core.pagecache import per_generation
 from territoires.models import Departement
 
 # Parameters that are not filters: they never become tags and are dropped when a filter changes.
 NOT_FILTERS = {"page", "sort", "page_size", "format"}
+# The filters that have a facet, in the order of the page.
+FACET_FILTERS = ("theme", "enjeu", "code", "porteur", "stage", "france_relance", "departement")
+ROW_FIELDS = (
+    "pk",
+    "code_status",
+    "porteur__kind",
+    "stage",
+    "france_relance",
+    "theme_ids",
+    "enjeu_ids",
+    "departements",
+)
 
 
 @dataclass
@@ -38,86 +54,115 @@ class Facet:
     multiple: bool = True
 
 
-def _services_without(data: QueryDict, name: str, base_queryset, request):
-    """The services kept by every active filter but ``name``."""
-    other = data.copy()
-    other.pop(name, None)
-    filterset = ServiceFilterSet(other, queryset=base_queryset, request=request, include_stopped=name == "stage")
-    if not filterset.is_valid():
-        return base_queryset.none()
-    return filterset.qs.order_by().values("pk")
+@dataclass
+class Search:
+    ids: list[int]  # every service kept by the search and the filters, in the page's order
+    facets: list[Facet]
+    themes_of: dict[int, set[int]]
+    theme_labels: list[tuple[int, str, str]]
+
+    def families(self, pk: int) -> list[str]:
+        """The names of a kept service's families, in staff's order."""
+        return [name for theme, _, name in self.theme_labels if theme in self.themes_of[pk]]
 
 
-def _choice_counts(services, column: str) -> dict:
+def _labels() -> dict:
+    """Names that no search changes: families (staff's order), enjeux (by number), départements."""
     return {
-        row[column]: row["n"]
-        for row in services.model.objects.filter(pk__in=services).values(column).annotate(n=Count("pk"))
+        "theme": [(t.pk, t.slug, t.name) for t in Thematique.objects.order_by("position", "name")],
+        "enjeu": [(e.pk, e.slug, f"{e.number}. {e.title}") for e in Enjeu.objects.order_by("number")],
+        "departement": dict(Departement.objects.values_list("code", "nom")),
     }
 
 
-def build_facets(data: QueryDict, base_queryset, request=None) -> list[Facet]:
-    """Every facet with the count of each value, the selected values first-class."""
-    selected = {name: set(data.getlist(name)) for name in data}
+def _pass_flags(filterset: ServiceFilterSet) -> dict:
+    """For each active filter (and the rule that leaves stopped services out), whether a service passes it."""
+    data = filterset.form.cleaned_data
+    flags = {}
+    for name in FACET_FILTERS:
+        one = Service.objects.filter(pk=OuterRef("pk"))
+        if name == "stage":
+            one = filterset.without_stopped(one)
+        elif not data.get(name):
+            continue
+        if data.get(name):
+            one = filterset.filters[name].filter(one, data[name])
+        flags[f"passes_{name}"] = Exists(one)
+    return flags
+
+
+def _matching_rows(filterset: ServiceFilterSet, base_queryset) -> tuple[list, list[str]]:
+    """One query: every published service the words match, stopped ones included, in the page's order."""
+    flags = _pass_flags(filterset)
+    through = Service.themes.through.objects.filter(service=OuterRef("pk"))
+    rows = (
+        filterset.searched(base_queryset)
+        .annotate(
+            theme_ids=ArraySubquery(through.values("thematique_id")),
+            enjeu_ids=ArraySubquery(Service.enjeux.through.objects.filter(service=OuterRef("pk")).values("enjeu_id")),
+            departements=ArraySubquery(
+                Deployment.objects.public()
+                .filter(service=OuterRef("pk"), departement__isnull=False)
+                .order_by()
+                .values("departement_id")
+                .distinct()
+            ),
+            **flags,
+        )
+        .values_list(*ROW_FIELDS, *flags)
+    )
+    return list(rows), [name.removeprefix("passes_") for name in flags]
+
+
+def search_catalogue(filterset: ServiceFilterSet, base_queryset, request) -> Search:
+    """The services ``filterset`` keeps (searched once) and every facet with the count of each value."""
+    rows, flags = _matching_rows(filterset, base_queryset)
+    labels = per_generation(request, "catalogue.facets", _labels)
+    width = len(ROW_FIELDS)
+
+    def kept_without(name):
+        others = [width + index for index, flag in enumerate(flags) if flag != name]
+        return [row for row in rows if all(row[index] for index in others)]
+
+    kept = kept_without(None)
+    selected = {name: set(request.GET.getlist(name)) for name in FACET_FILTERS}
     facets = []
 
-    def add(name, rows, multiple=True):
+    def add(name, values, multiple=True):
         facet = Facet(name, ServiceFilterSet.base_filters[name].label, multiple=multiple)
-        chosen = selected.get(name, set())
-        for value, text, count in rows:
-            if count or value in chosen:
-                facet.values.append(FacetValue(value, text, count, value in chosen))
+        for value, text, count in values:
+            if count or value in selected[name]:
+                facet.values.append(FacetValue(value, text, count, value in selected[name]))
         facets.append(facet)
 
-    services = _services_without(data, "theme", base_queryset, request)
-    # The families in the order staff gave them: a short controlled list, read top to bottom.
-    themes = Thematique.objects.annotate(n=Count("services", filter=Q(services__in=services))).order_by(
-        "position", "name"
-    )
-    add("theme", [(t.slug, t.name, t.n) for t in themes])
+    def count(name, column):
+        return Counter(row[ROW_FIELDS.index(column)] for row in kept_without(name))
 
-    services = _services_without(data, "enjeu", base_queryset, request)
-    enjeux = Enjeu.objects.annotate(n=Count("services", filter=Q(services__in=services))).order_by("number")
-    add("enjeu", [(e.slug, f"{e.number}. {e.title}", e.n) for e in enjeux])
+    def count_each(name, column):
+        return Counter(value for row in kept_without(name) for value in row[ROW_FIELDS.index(column)])
 
-    for name, column, choices in [
-        ("code", "code_status", CodeStatus.choices),
-        ("porteur", "porteur__kind", Porteur.Kind.choices),
-        ("stage", "stage", Stage.choices),
-    ]:
-        counts = _choice_counts(_services_without(data, name, base_queryset, request), column)
-        if name == "porteur":  # a service without porteur counts as "non renseigné"
-            counts[Porteur.Kind.UNKNOWN] = counts.get(Porteur.Kind.UNKNOWN, 0) + counts.pop(None, 0)
-        add(name, [(value, label, counts.get(value, 0)) for value, label in choices])
-
-    counts = _choice_counts(_services_without(data, "france_relance", base_queryset, request), "france_relance")
+    themes = count_each("theme", "theme_ids")
+    add("theme", [(slug, text, themes[pk]) for pk, slug, text in labels["theme"]])
+    enjeux = count_each("enjeu", "enjeu_ids")
+    add("enjeu", [(slug, text, enjeux[pk]) for pk, slug, text in labels["enjeu"]])
+    add("code", _counted(count("code", "code_status"), CodeStatus.choices))
+    porteurs = count("porteur", "porteur__kind")
+    porteurs[Porteur.Kind.UNKNOWN] += porteurs.pop(None, 0)  # a service without porteur counts as "non renseigné"
+    add("porteur", _counted(porteurs, Porteur.Kind.choices))
+    add("stage", _counted(count("stage", "stage"), Stage.choices))
+    relance = count("france_relance", "france_relance")
     # A service no source ties to France Relance (None) counts for neither answer.
-    add("france_relance", [("true", "oui", counts.get(True, 0)), ("false", "non", counts.get(False, 0))], False)
+    add("france_relance", [("true", "oui", relance[True]), ("false", "non", relance[False])], False)
+    departements = count_each("departement", "departements")
+    names = labels["departement"]
+    add("departement", [(code, f"{names[code]} ({code})", departements[code]) for code in sorted(departements)], False)
 
-    services = _services_without(data, "departement", base_queryset, request)
-    add("departement", _departement_counts(services), False)
-    return facets
+    themes_of = {row[0]: set(row[ROW_FIELDS.index("theme_ids")]) for row in kept}
+    return Search(ids=[row[0] for row in kept], facets=facets, themes_of=themes_of, theme_labels=labels["theme"])
 
 
-def _departement_counts(services) -> list[tuple[str, str, int]]:
-    """Services used in each département. Distinct (département, service) pairs first, then one count
-    per département: about twice as fast as COUNT(DISTINCT) on 50,000 deployments."""
-    try:
-        subquery, params = services.query.sql_with_params()
-    except EmptyResultSet:  # a search that cannot match anything
-        return []
-    sql = f"""
-        SELECT pair.departement_id, departement.nom, COUNT(*)
-        FROM (
-            SELECT DISTINCT departement_id, service_id FROM {Deployment._meta.db_table}
-            WHERE service_id IN ({subquery}) AND state = ANY(%s)
-        ) AS pair
-        JOIN {Departement._meta.db_table} AS departement ON departement.code = pair.departement_id
-        GROUP BY pair.departement_id, departement.nom
-        ORDER BY pair.departement_id
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, [str(state) for state in PUBLIC_USAGE_STATES]])
-        return [(code, f"{nom} ({code})", count) for code, nom, count in cursor.fetchall()]
+def _counted(counts: Counter, choices) -> list[tuple[str, str, int]]:
+    return [(value, text, counts[value]) for value, text in choices]
 
 
 @dataclass

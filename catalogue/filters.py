@@ -1,7 +1,7 @@
 """One FilterSet for the catalogue page, its CSV export and its API list."""
 
 import django_filters
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -45,7 +45,7 @@ class ServiceFilterSet(django_filters.FilterSet):
         label="Code source", field_name="code_status", choices=CodeStatus.choices
     )
     porteur = django_filters.MultipleChoiceFilter(
-        label="Porteur", field_name="porteur__kind", choices=Porteur.Kind.choices
+        label="Porteur", field_name="porteur__kind", choices=Porteur.Kind.choices, method="filter_porteur"
     )
     stage = django_filters.MultipleChoiceFilter(
         label="Maturité",
@@ -91,11 +91,24 @@ class ServiceFilterSet(django_filters.FilterSet):
         through = Service.enjeux.through.objects.filter(service=OuterRef("pk"), enjeu__in=value)
         return queryset.filter(Exists(through))
 
+    def filter_porteur(self, queryset, name, value):
+        # A service without porteur is one whose porteur is unknown (its facet counts it so).
+        kept = Q(porteur__kind__in=value)
+        if Porteur.Kind.UNKNOWN in value:
+            kept |= Q(porteur=None)
+        return queryset.filter(kept)
+
     def filter_france_relance(self, queryset, name, value):
         return queryset.filter(france_relance=value == "true")
 
     def filter_departement(self, queryset, name, value):
         return queryset.filter(Exists(Deployment.objects.public().filter(service=OuterRef("pk"), departement=value)))
+
+    def without_stopped(self, queryset):
+        """Stopped services leave ``queryset`` unless the visitor ticked « arrêté »."""
+        if Stage.ABANDON in (self.form.cleaned_data.get("stage") or []):
+            return queryset
+        return queryset.active()
 
     def filter_sort(self, queryset, name, value):
         # Applied last (see filter_queryset): relevance needs a search, otherwise the order is by name.
@@ -103,8 +116,17 @@ class ServiceFilterSet(django_filters.FilterSet):
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
-        if not self.include_stopped and Stage.ABANDON not in (self.form.cleaned_data.get("stage") or []):
-            queryset = queryset.active()
+        if not self.include_stopped:
+            queryset = self.without_stopped(queryset)
+        return self.ordered(queryset)
+
+    def searched(self, queryset):
+        """``queryset`` matching the words only (no other filter, stopped services included), in the chosen order."""
+        if self.form.cleaned_data.get("q"):
+            queryset = self.filters["q"].filter(queryset, self.form.cleaned_data["q"])
+        return self.ordered(queryset)
+
+    def ordered(self, queryset):
         sort = self.form.cleaned_data.get("sort") or "pertinence"
         if sort in SORTS:
             return queryset.order_by(*SORTS[sort])

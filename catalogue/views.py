@@ -4,7 +4,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from catalogue.facets import NOT_FILTERS, active_filters, build_facets
+from catalogue.facets import NOT_FILTERS, active_filters, search_catalogue
 from catalogue.filters import SORT_CHOICES, ServiceFilterSet
 from catalogue.models import Deployment, Service, ServiceEnjeu
 from catalogue.opendata import CSV_COLUMNS, USAGE_COLUMNS, csv_rows, usage_records
@@ -21,12 +21,7 @@ PAGE_SIZE = 12
 
 def _list_queryset():
     # The generated search columns are large and never displayed.
-    return (
-        Service.objects.published()
-        .defer("search_vector", "text_search", "name_search")
-        .select_related("porteur")
-        .prefetch_related("themes")
-    )
+    return Service.objects.published().defer("search_vector", "text_search", "name_search").select_related("porteur")
 
 
 @require_safe
@@ -34,8 +29,14 @@ def service_list(request):
     """The catalogue: search, filters with counts, removable tags, sort and pagination, all in the URL."""
     filterset = ServiceFilterSet(request.GET, queryset=_list_queryset(), request=request)
     valid = filterset.is_valid()
-    page = Paginator(filterset.qs if valid else Service.objects.none(), PAGE_SIZE).get_page(request.GET.get("page"))
-    facets = build_facets(request.GET, _list_queryset(), request) if valid else []
+    search = search_catalogue(filterset, Service.objects.published(), request) if valid else None
+    page = Paginator(search.ids if valid else [], PAGE_SIZE).get_page(request.GET.get("page"))
+    # Only the cards shown are read in full (one query); their families come with the search.
+    shown = _list_queryset().in_bulk(page.object_list)
+    page.object_list = [shown[pk] for pk in page.object_list]
+    for service in page.object_list:
+        service.families = search.families(service.pk)
+    facets = search.facets if valid else []
     keep = request.GET.copy()
     keep.pop("page", None)
     context = {
@@ -93,7 +94,7 @@ def service_detail(request, slug):
 @require_safe
 def service_csv(request):
     """Open data: every public field of the services the filters keep, as CSV."""
-    filterset = ServiceFilterSet(request.GET, queryset=_list_queryset().prefetch_related("enjeux"))
+    filterset = ServiceFilterSet(request.GET, queryset=_list_queryset().prefetch_related("themes", "enjeux"))
     services = filterset.qs if filterset.is_valid() else Service.objects.none()
 
     return csv_response(CSV_COLUMNS, csv_rows(services), filename="services.csv")

@@ -18,6 +18,7 @@ from consultation.models import (
 from consultation.opendata import CSV_COLUMNS, contribution_record
 from consultation.threads import threaded
 from core.opendata import csv_response
+from core.pagecache import per_generation
 from core.sanitize import render_text
 
 PAGE_SIZE = 20
@@ -77,10 +78,21 @@ def enjeu_detail(request, slug):
     return render(request, "consultation/enjeu_detail.html", context)
 
 
+def _with_choices_per_generation(request, form):
+    """The enjeux and départements offered: read once per content generation, not on every search."""
+    for name in ("enjeu", "departement"):
+        field = form.fields[name]
+        choices = per_generation(request, f"consultation.contribution_list.{name}", lambda: list(field.choices))
+        # A model field lists its choices through its iterator (a query each time); this one gives the list kept.
+        field.iterator = lambda _field, choices=choices: choices
+    return form
+
+
 @require_safe
 def contribution_list(request):
     filterset = ContributionFilterSet(request.GET, queryset=_contributions())
     valid = filterset.is_valid()
+    _with_choices_per_generation(request, filterset.form)
     page = Paginator(filterset.qs if valid else Contribution.objects.none(), PAGE_SIZE).get_page(
         request.GET.get("page")
     )

@@ -83,6 +83,27 @@ def current_generation():
         return cursor.fetchone()[0]
 
 
+# What each worker built for the current generation: {name: (generation, value)} (see ``per_generation``).
+_BUILT: dict = {}
+
+
+def per_generation(request, name: str, build):
+    """``build()`` once per content generation in this worker: the parts of a page that no query changes.
+
+    The generation is the one the middleware read for this request; without it (a page the cache does not
+    handle), the value is built afresh. Like the pages, a value never outlives the data it was built from.
+    """
+    generation = getattr(request, "public_generation", None)
+    if generation is None:
+        return build()
+    kept = _BUILT.get(name)
+    if kept is not None and kept[0] == generation:
+        return kept[1]
+    value = build()
+    _BUILT[name] = (generation, value)
+    return value
+
+
 def _route(request):
     try:
         return resolve(request.path_info).view_name
@@ -92,14 +113,19 @@ def _route(request):
 
 def _cache_key(request, generation):
     """Everything the response depends on: scheme and host (the API builds absolute links from them), path and
-    query, and for the API the Accept header (JSON or its browsable HTML; pages are HTML whatever it says).
+    query, for the API the Accept header (JSON or its browsable HTML; pages are HTML whatever it says), and
+    whether the client takes gzip.
 
     Without the scheme and host, one request with a forged ``Host`` or ``X-Forwarded-Proto`` put its links in
     the copy that every later visitor received.
     """
     accept = request.headers.get("Accept", "") if request.path_info.startswith("/api/") else ""
+    # GZipMiddleware (inside this one) compresses for the clients that accept it: one copy each way.
+    gzip = "gzip" if "gzip" in request.headers.get("Accept-Encoding", "") else ""
     origin = f"{request.scheme}://{request.get_host()}"
-    variant = hashlib.blake2b(f"{origin}|{request.get_full_path()}|{accept}".encode(), digest_size=16).hexdigest()
+    variant = hashlib.blake2b(
+        f"{origin}|{request.get_full_path()}|{accept}|{gzip}".encode(), digest_size=16
+    ).hexdigest()
     return f"page:{generation}:{variant}"
 
 
@@ -145,6 +171,7 @@ class PublicPageCacheMiddleware:
         except DatabaseError:
             # Let the normal path answer (the French 503 page when the database is down).
             return self.get_response(request)
+        request.public_generation = generation
         cache = caches["pages"]
         key = _cache_key(request, generation)
         response = cache.get(key)
@@ -155,7 +182,31 @@ class PublicPageCacheMiddleware:
         if _may_store(request, response):
             # Browsers and proxies revalidate every time: the copy kept here is the shared one.
             patch_response_headers(response, cache_timeout=0)
-            set_response_etag(response)  # once, not on every hit (ConditionalGetMiddleware keeps it)
+            if not response.has_header("ETag"):  # set on the plain bytes by PlainEtagMiddleware, inside
+                set_response_etag(response)  # once, not on every hit (ConditionalGetMiddleware keeps it)
             cache.set(key, _frozen(response), self.seconds)
             response["X-Page-Cache"] = "miss"
+        return response
+
+
+class PlainEtagMiddleware:
+    """The ETag of a page's uncompressed bytes; placed just inside GZipMiddleware, which keeps it (weak).
+
+    Django's gzip adds random bytes to every compression (against BREACH), so an ETag taken from the
+    compressed bytes differed from one worker's copy to the other's, and a repeat visit answered by the
+    other worker downloaded the whole page again instead of a 304.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            request.method in ("GET", "HEAD")
+            and response.status_code == 200
+            and not response.streaming
+            and not response.has_header("ETag")
+        ):
+            set_response_etag(response)
         return response

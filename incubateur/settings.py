@@ -114,6 +114,10 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     # Public pages from the cache, before any session, CSRF or authentication work.
     "core.pagecache.PublicPageCacheMiddleware",
+    # Inside the page cache, so a cached page is compressed once (its key tells gzip from plain). Django adds
+    # random bytes to each gzip header against BREACH-style guessing of secrets across responses.
+    "django.middleware.gzip.GZipMiddleware",
+    "core.pagecache.PlainEtagMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -6,6 +6,7 @@ from django.test import override_settings
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core import pagecache
 from territoires.importer import import_territories
 from territoires.models import Commune, Departement, Epci, Region
 from tests.production import database_url, production_environment
@@ -29,6 +30,7 @@ def _test_settings():
 def _empty_page_cache():
     """Each test starts with no cached page: tests change settings that pages show, not only data."""
     caches["pages"].clear()
+    pagecache._BUILT.clear()
 
 
 # Parents first: the order in which a snapshot is written back.

@@ -50,6 +50,15 @@ class TestWithRealCatalogue:
         stage_counts = {v.value: v.count for v in response.context["facets"]["stage"].values}
         assert stage_counts["abandon"] == Service.objects.filter(stage="abandon", code_status="open").count()
 
+    @pytest.mark.parametrize("params", [{"q": "numérique", "code": "open"}, {"q": "signature"}, {"stage": "abandon"}])
+    def test_every_facet_count_is_what_ticking_that_value_alone_shows(self, client, params):
+        facets = client.get("/services/", params).context["facets"]
+
+        for facet in facets.values():
+            for value in facet.values:
+                ticked = {**params, facet.name: value.value}
+                assert client.get("/api/services/", ticked).json()["count"] == value.count, (facet.name, value)
+
     def test_active_filters_are_removable_tags(self, client):
         response = client.get("/services/", {"q": "numérique", "code": "open"})
 
@@ -174,14 +183,29 @@ def make_services(count):
 
 @pytest.mark.usefixtures("territories")
 @pytest.mark.parametrize("count", [5, 200])
-def test_catalogue_query_count_does_not_grow_with_services(client, django_assert_num_queries, count):
+@pytest.mark.parametrize(
+    ("params", "validation"),
+    [
+        ({"q": "service"}, 0),
+        ({"q": "numéro", "code": "open", "stage": "construction", "france_relance": "false", "sort": "nom"}, 0),
+        # A family and a département are checked against their tables (one query each) before searching.
+        ({"q": "service", "theme": "thematique-a", "departement": "38", "porteur": "public"}, 2),
+    ],
+)
+def test_a_new_search_runs_the_same_queries_whatever_its_results_and_facets(
+    client, django_assert_num_queries, count, params, validation
+):
     make_services(count)
+    ThematiqueFactory(slug="thematique-a")
+    client.get("/services/", {"q": "autre"})  # the names of families, enjeux and départements: once per generation
 
-    # synonyms, search step, count, page, themes of the page, 7 facets
-    with django_assert_num_queries(13):  # 12 + the page cache generation
-        response = client.get("/services/", {"q": "service", "code": "open"})
+    # page cache generation, synonyms, search step, the one search with every facet's data, the cards shown
+    with django_assert_num_queries(5 + validation):
+        response = client.get("/services/", params)
 
     assert response.status_code == 200
+    # The API list applies the same FilterSet directly: both count the same services.
+    assert response.context["page_obj"].paginator.count == client.get("/api/services/", params).json()["count"]
 
 
 @pytest.mark.usefixtures("territories")

@@ -310,6 +310,25 @@ def test_contribution_list_query_count_is_constant(client, imported, django_asse
         client.get("/consultation/contributions/")
 
 
+@pytest.mark.parametrize("extra", [1, 60])
+def test_a_new_contribution_search_runs_the_same_queries_whatever_its_results(
+    client, imported, django_assert_num_queries, extra
+):
+    base = Contribution.objects.first()
+    for number in range(extra):
+        Contribution.objects.create(
+            decidim_host="autre.example.org", decidim_id=number, title=f"Trottinette {number}", enjeu=base.enjeu
+        )
+    client.get("/consultation/contributions/")  # the enjeu and département choices: once per content generation
+
+    # page cache generation, search step, count, page (enjeu and département joined)
+    with django_assert_num_queries(4):
+        response = client.get("/consultation/contributions/", {"q": "trottinette"})
+
+    assert response.context["page_obj"].paginator.count == extra
+    assert "Trottinette 0" in response.content.decode()
+
+
 def test_departement_filter_offers_only_departements_of_contributions(client, imported):
     form = client.get("/consultation/contributions/").context["form"]
     elsewhere = client.get("/consultation/contributions/", {"departement": "75"})

@@ -1,7 +1,10 @@
 """The whole-page cache of public pages: served without work, never stale, never personal."""
 
+import gzip
+
 import pytest
 from django.apps import apps
+from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 
@@ -155,3 +158,30 @@ def test_a_visitor_with_a_pending_message_gets_a_fresh_page(visitor):
     visitor.cookies["messages"] = "quelque-chose"
 
     assert "X-Page-Cache" not in visitor.get("/services/")
+
+
+def test_a_browser_that_takes_gzip_gets_the_page_compressed_and_one_that_does_not_gets_it_plain(visitor):
+    ServiceFactory(name="Registre des arrêtés")
+    plain = visitor.get("/services/")
+
+    compressed = visitor.get("/services/", headers={"Accept-Encoding": "gzip, deflate, br"})
+    again = visitor.get("/services/", headers={"Accept-Encoding": "gzip, deflate, br"})
+
+    assert compressed["Content-Encoding"] == "gzip" and compressed["X-Page-Cache"] == "miss"
+    assert again["X-Page-Cache"] == "hit" and again.content == compressed.content
+    assert "Registre des arrêtés" in gzip.decompress(again.content).decode()
+    assert len(again.content) * 3 < len(plain.content)
+    assert "Content-Encoding" not in visitor.get("/services/") and "Accept-Encoding" in plain["Vary"]
+
+
+def test_each_worker_s_compressed_copy_has_the_same_etag_so_a_repeat_visit_gets_304(visitor):
+    ServiceFactory(name="Registre des arrêtés")
+    first = visitor.get("/services/", headers={"Accept-Encoding": "gzip"})
+    caches["pages"].clear()  # the other worker, with a cache of its own
+
+    other = visitor.get("/services/", headers={"Accept-Encoding": "gzip"})
+    revalidated = visitor.get("/services/", headers={"Accept-Encoding": "gzip", "If-None-Match": other["ETag"]})
+
+    assert first.content != other.content  # gzip's random bytes
+    assert first["ETag"] == other["ETag"] and first["ETag"].startswith('W/"')
+    assert revalidated.status_code == 304 and revalidated.content == b""
