@@ -169,7 +169,9 @@ def build(used: set[str] | None = None) -> str:
         if not file.exists():
             continue
         classes = set(CLASS.findall(file.read_text(encoding="utf-8")))
-        if (classes - seen) & used:
+        # Or a class of its own name (``fr-input``, ``fr-select-group``): other components mention it too.
+        own = {c for c in classes if c == f"fr-{name}" or c.startswith((f"fr-{name}-", f"fr-{name}_"))}
+        if (classes - seen) & used or own & used:
             components.append(name)
         seen |= classes
     for name in components:

@@ -27,6 +27,10 @@ DSFR_APPLIED = """async () => {
         headerRow: headerRow && headerRow.display,
         containerMaxWidth: container && container.maxWidth,
         stylesheets: [...document.styleSheets].map(sheet => sheet.href).filter(Boolean),
+        // A DSFR field has its grey background; without its component's rules it is invisible.
+        unstyledFields: [...document.querySelectorAll('.fr-input, .fr-select')]
+            .filter(field => style(field).backgroundColor === 'rgba(0, 0, 0, 0)')
+            .map(field => field.name || field.id),
     };
 }"""
 
@@ -43,6 +47,8 @@ def dsfr_problems(page) -> list[str]:
         problems.append(f"the header row is laid out as {seen['headerRow']!r}, not flex")
     if seen["containerMaxWidth"] != "1248px":  # 78rem at 1280 px
         problems.append(f"the content container is {seen['containerMaxWidth']!r} wide at most, not 1248px")
+    if seen["unstyledFields"]:
+        problems.append(f"fields without the DSFR's style (no background): {seen['unstyledFields']}")
     return problems
 
 

@@ -2,7 +2,7 @@
 
 import brotli
 
-from incubateur.dsfr_css import OUTPUT, build, used_classes
+from incubateur.dsfr_css import CLASS, DIST, OUTPUT, build, used_classes
 
 
 def test_the_committed_stylesheet_is_what_the_templates_need():
@@ -27,3 +27,14 @@ def test_components_icons_and_utilities_no_page_uses_are_left_out():
     assert "fr-accordion" not in used and ".fr-accordion" not in css
     assert ".fr-icon-zoom-in-line" not in css and ".fr-mt-12w" not in css
     assert len(brotli.compress(css.encode())) < 40_000
+
+
+def test_every_dsfr_class_the_portal_uses_is_styled_by_the_subset():
+    # A component judged unneeded once left every text field and select without border or background.
+    full = set()
+    for file in (DIST / "dsfr" / "dsfr.main.min.css", DIST / "utility" / "utility.main.min.css"):
+        full |= set(CLASS.findall(file.read_text(encoding="utf-8")))
+    kept = set(CLASS.findall(OUTPUT.read_text(encoding="utf-8")))
+
+    assert sorted((used_classes() & full) - kept) == []
+    assert ".fr-input{" in OUTPUT.read_text(encoding="utf-8") and ".fr-select{" in OUTPUT.read_text(encoding="utf-8")
