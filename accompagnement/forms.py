@@ -9,7 +9,7 @@ from dsfr.forms import DsfrBaseForm
 from accompagnement.eligibility import check_commune, check_epci
 from accompagnement.models import Role
 from catalogue.models import Service, Thematique
-from territoires.models import Commune, Epci
+from territoires import resolve as territory_resolve
 
 NEEDS_MIN, NEEDS_MAX = 20, 5000
 _PHONE = re.compile(r"^(?:\+33\s?|0033\s?|0)[1-9](?:[\s.-]?\d{2}){4}$")
@@ -21,55 +21,26 @@ def _plain(value: str) -> str:
     return _CONTROL.sub("", value).strip()
 
 
-def _resolve(text: str, *, by_code, search, code_pattern: str, label, what: str):
-    """A territory from what was typed: its code, "Name (code)" as the autocomplete writes it, or a name
-    or postal code that points to a single territory (the form's path without JavaScript)."""
-    if not text:
-        return None
-    code = re.fullmatch(code_pattern, text, re.IGNORECASE) or re.search(rf"\({code_pattern}\)\s*$", text, re.I)
-    if code:
-        found = by_code(code.group(1))
-        if found is not None:
-            return found
-    if len(text) < 2:
-        raise forms.ValidationError(f"Indiquez au moins 2 caractères du nom de la {what}.")
-    candidates = list(search(text)[:6])
-    exact = [territory for territory in candidates if getattr(territory, "rang", None) == 0]
-    if len(candidates) == 1 or len(exact) == 1:
-        return (exact or candidates)[0]
-    if not candidates:
-        raise forms.ValidationError(
-            f"Aucune {what} ne correspond à « {text[:60]} ». Vérifiez l'orthographe ou le code."
-        )
-    listed = ", ".join(label(territory) for territory in candidates[:5])
-    raise forms.ValidationError(
-        f"Plusieurs territoires correspondent à « {text[:60]} » : {listed}. "
-        "Précisez en recopiant le nom suivi du code."
-    )
+def _resolved(resolution: territory_resolve.Resolution):
+    if resolution.choices:
+        # Forms without the radio buttons of the request form list a few of them in the message.
+        listed = ", ".join(getattr(t, "label", "") or f"{t.nom} ({t.siren})" for t in resolution.choices[:5])
+        raise forms.ValidationError(f"Plusieurs territoires correspondent : {listed}. Précisez le nom ou le code.")
+    if resolution.error:
+        raise forms.ValidationError(resolution.error)
+    return resolution.territory
 
 
 def resolve_commune(text: str):
     """The commune typed in a public form's « Commune » field, or None when it is empty."""
-    return _resolve(
-        _plain(text),
-        by_code=lambda code: Commune.objects.select_related("epci").filter(code_insee=code.upper()).first(),
-        search=Commune.objects.select_related("departement", "epci").search,
-        code_pattern=r"(\d[\dAB]\d{3})",
-        label=lambda commune: f"{commune.nom} ({commune.code_insee})",
-        what="commune",
-    )
+    text = _plain(text)
+    return _resolved(territory_resolve.resolve_commune(text)) if text else None
 
 
 def resolve_epci(text: str):
     """The EPCI typed in a public form's « intercommunalité » field, or None when it is empty."""
-    return _resolve(
-        _plain(text),
-        by_code=lambda code: Epci.objects.filter(siren=code).first(),
-        search=Epci.objects.search,
-        code_pattern=r"(\d{9})",
-        label=lambda epci: f"{epci.nom} ({epci.siren})",
-        what="intercommunalité",
-    )
+    text = _plain(text)
+    return _resolved(territory_resolve.resolve_epci(text)) if text else None
 
 
 class DiagnosticRequestForm(DsfrBaseForm):
@@ -149,11 +120,26 @@ class DiagnosticRequestForm(DsfrBaseForm):
             )
         return phone
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Territories offered as radio buttons when what was typed matches several ("Condat", "15190").
+        self.territory_choices = {"commune": [], "epci": []}
+
+    def _territory(self, name: str, resolve):
+        text = _plain(self.cleaned_data[name])
+        if not text:
+            return None
+        resolution = resolve(text, chosen=str(self.data.get(f"{name}_choisie", ""))[:9])
+        self.territory_choices[name] = resolution.choices
+        if resolution.error:
+            raise forms.ValidationError(resolution.error)
+        return resolution.territory
+
     def clean_commune(self):
-        return resolve_commune(self.cleaned_data["commune"])
+        return self._territory("commune", territory_resolve.resolve_commune)
 
     def clean_epci(self):
-        return resolve_epci(self.cleaned_data["epci"])
+        return self._territory("epci", territory_resolve.resolve_epci)
 
     def clean_submission_key(self):
         return self.cleaned_data["submission_key"] or uuid.uuid4()

@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accompagnement import workflow
-from accompagnement.eligibility import POPULATION_SOURCE, check_commune, check_epci
+from accompagnement.eligibility import POPULATION_SOURCE, search_eligibility
 from accompagnement.forms import NEEDS_MAX, DiagnosticRequestForm, EligibilityForm, MessageForm
 from accompagnement.models import DiagnosticRequest, Event, Status
 from accompagnement.ratelimit import count_post, is_limited
@@ -44,17 +44,15 @@ def _count(request, scope: str) -> None:
 def ansm(request):
     """What the ANSM is, and an eligibility check by commune or EPCI name, postal code or code."""
     form = EligibilityForm(request.GET or None)
-    results = []
-    if form.is_valid():
-        text = form.cleaned_data["territoire"]
-        communes = Commune.objects.search(text).select_related("epci")[:5]
-        epcis = Epci.objects.search(text)[:3]
-        results = [check_commune(commune) for commune in communes] + [check_epci(epci) for epci in epcis]
-    return render(
-        request,
-        "accompagnement/ansm.html",
-        {"form": form, "results": results, "searched": form.is_bound, "population_source": POPULATION_SOURCE},
-    )
+    found = search_eligibility(form.cleaned_data["territoire"]) if form.is_valid() else None
+    context = {
+        "form": form,
+        "results": found.results if found else [],
+        "more": found.more if found else 0,
+        "searched": form.is_bound,
+        "population_source": POPULATION_SOURCE,
+    }
+    return render(request, "accompagnement/ansm.html", context)
 
 
 _CODE_INSEE = re.compile(r"[0-9][0-9AB][0-9]{3}")

@@ -1,0 +1,76 @@
+"""The ANSM request as the secrétaire de mairie of Condat (Cantal) makes it, with and without JavaScript,
+on a desktop screen and on a phone."""
+
+import re
+
+import pytest
+
+from accompagnement.models import DiagnosticRequest
+from tests.browser.test_journeys import fill_requester
+
+pytestmark = pytest.mark.usefixtures("demo_data")
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 812}
+
+
+@pytest.fixture
+def no_js_page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="fr-FR", java_script_enabled=False)
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+def choose_theme(page) -> None:
+    page.get_by_role("checkbox", name=re.compile("Administration de la mairie")).check(force=True)
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280px", "375px"])
+def test_a_postal_code_lists_every_commune_it_covers_with_its_departement(page, viewport):
+    page.set_viewport_size(viewport)
+    page.goto("/accompagnement/demande/")
+
+    page.get_by_role("combobox", name="Commune").fill("48000")
+
+    options = page.get_by_role("listbox", name="Suggestions").get_by_role("option")
+    options.first.wait_for()
+    texts = options.all_inner_texts()
+    assert len(texts) == 12
+    assert "Pelouse — 48000 — Lozère (48), 231 hab." in texts
+    options.filter(has_text=re.compile("^Le Born")).click()
+    assert page.get_by_role("combobox", name="Commune").input_value() == "Le Born (48029)"
+
+
+def test_condat_s_postal_code_typed_with_the_keyboard_offers_condat_not_saint_hippolyte(page):
+    page.goto("/accompagnement/demande/")
+    field = page.get_by_role("combobox", name="Commune")
+    field.focus()
+    page.keyboard.type("15190", delay=40)
+
+    options = page.get_by_role("listbox", name="Suggestions").get_by_role("option")
+    options.first.wait_for()
+
+    texts = options.all_inner_texts()
+    assert texts[-1].startswith("Saint-Hippolyte — 15400 — Cantal (15)")
+    assert any(text.startswith("Condat — 15190 — Cantal (15)") for text in texts)
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280px", "375px"])
+def test_without_javascript_a_shared_postal_code_offers_a_choice_and_files_the_right_commune(no_js_page, viewport):
+    page = no_js_page
+    page.set_viewport_size(viewport)
+    page.goto("/accompagnement/demande/")
+    page.get_by_role("textbox", name="Commune").fill("15190")
+    fill_requester(page)
+    choose_theme(page)
+    page.get_by_role("button", name="Envoyer ma demande").click()
+
+    choice = page.get_by_role("group", name="Laquelle est votre commune ?")
+    assert choice.get_by_role("radio").count() == 10
+    choice.get_by_role("radio", name=re.compile(r"^Condat — Cantal \(15\)")).check(force=True)
+    page.get_by_label("J'accepte que ces informations").check(force=True)
+    page.get_by_role("button", name="Envoyer ma demande").click()
+
+    assert page.locator("h1").inner_text() == "Votre demande a bien été envoyée"
+    assert DiagnosticRequest.objects.get().commune_id == "15054"
