@@ -200,38 +200,73 @@ def _by_token(token: str) -> DiagnosticRequest:
     return diagnostic_request
 
 
+def _withdraw(request, diagnostic_request):
+    if request.POST.get("confirme") != "oui":
+        return redirect(f"{request.path}?etape=retrait#retrait")
+    _count(request, "suivi")
+    workflow.withdraw_request(diagnostic_request.pk)
+    messages.success(
+        request,
+        "Votre demande a été retirée : l'équipe ne la traitera plus. Vous pouvez annuler ce retrait pendant "
+        f"{workflow.UNDO_WITHDRAWAL_DAYS} jours depuis cette page.",
+    )
+    return redirect(request.path)
+
+
+def _undo_withdrawal(request, diagnostic_request):
+    _count(request, "suivi")
+    try:
+        workflow.undo_withdrawal(diagnostic_request.pk)
+    except workflow.OpenRequestExists:
+        messages.error(
+            request,
+            "Une autre demande est déjà en cours pour ce territoire : ce retrait ne peut plus être annulé.",
+        )
+    else:
+        messages.success(request, "Le retrait est annulé : votre demande reprend où elle en était.")
+    return redirect(request.path)
+
+
+def _message(request, diagnostic_request):
+    form = MessageForm(request.POST)
+    if not form.is_valid():
+        return form
+    _count(request, "suivi")
+    workflow.post_message(diagnostic_request.pk, body=form.cleaned_data["body"])
+    messages.success(request, "Votre message a été transmis à l'équipe de l'Incubateur des territoires.")
+    return redirect(request.path)
+
+
+FOLLOW_UP_ACTIONS = {"retirer": _withdraw, "annuler-retrait": _undo_withdrawal, "message": _message}
+
+
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def follow_up(request, token):
-    """The requester's private page: status, public timeline, messages, withdrawal."""
+    """The requester's private page: what was sent, status, public timeline, messages, withdrawal and its undo."""
     diagnostic_request = _by_token(token)
     form = MessageForm()
     if request.method == "POST":
         if _limited(request, "suivi"):
             return _too_many(request)
+        action = FOLLOW_UP_ACTIONS.get(request.POST.get("action", "message"), _message)
         try:
-            if request.POST.get("action") == "retirer":
-                _count(request, "suivi")
-                workflow.withdraw_request(diagnostic_request.pk)
-                messages.success(
-                    request, "Votre demande a été retirée. Vous pouvez en faire une nouvelle à tout moment."
-                )
-                return redirect(request.path)
-            form = MessageForm(request.POST)
-            if form.is_valid():
-                _count(request, "suivi")
-                workflow.post_message(diagnostic_request.pk, body=form.cleaned_data["body"])
-                messages.success(request, "Votre message a été transmis à l'équipe de l'Incubateur des territoires.")
-                return redirect(request.path)
+            outcome = action(request, diagnostic_request)
         except workflow.TransitionNotAllowed:
             messages.error(request, "Cette demande a déjà été traitée : elle ne peut plus être modifiée.")
             return redirect(request.path)
-    events = diagnostic_request.events.filter(kind__in=Event.PUBLIC_KINDS).order_by("created_at", "pk")
+        if not isinstance(outcome, MessageForm):
+            return outcome
+        form = outcome
+    events = list(diagnostic_request.events.filter(kind__in=Event.PUBLIC_KINDS).order_by("created_at", "pk"))
     context = {
         "diagnostic_request": diagnostic_request,
         "events": events,
         "form": form,
         "can_act": diagnostic_request.is_open,
+        "confirm_withdrawal": diagnostic_request.is_open and request.GET.get("etape") == "retrait",
+        "undo_until": workflow.undo_deadline(diagnostic_request, events),
+        "undo_days": workflow.UNDO_WITHDRAWAL_DAYS,
         "statuses": Status,
     }
     return render(request, "accompagnement/follow_up.html", context, status=400 if form.errors else 200)

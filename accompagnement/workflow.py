@@ -149,8 +149,51 @@ def move_request(request_id: int, *, to: str, by, note: str = "", reason: str = 
 
 
 def withdraw_request(request_id: int, *, note: str = "") -> DiagnosticRequest:
-    """The requester gives up their request from the follow-up page."""
+    """The requester gives up their request from the follow-up page (after confirming it)."""
     return move_request(request_id, to=Status.WITHDRAWN, by=None, note=note)
+
+
+# A requester who withdrew by mistake may take it back for this long; after that, a new request is the way.
+UNDO_WITHDRAWAL_DAYS = 30
+
+
+def undo_deadline(request: DiagnosticRequest, events=None):
+    """Until when the requester may take back their own withdrawal, or None when they may not."""
+    if request.status != Status.WITHDRAWN:
+        return None
+    events = events if events is not None else request.events.filter(kind=Event.Kind.STATUS)
+    last = max((event for event in events if event.kind == Event.Kind.STATUS), key=_position, default=None)
+    if last is None or last.new_status != Status.WITHDRAWN or last.author_id is not None or not last.old_status:
+        return None  # withdrawn by staff, or nothing to go back to
+    deadline = last.created_at + timedelta(days=UNDO_WITHDRAWAL_DAYS)
+    return deadline if timezone.now() < deadline else None
+
+
+def _position(event: Event):
+    return (event.created_at, event.pk)
+
+
+def undo_withdrawal(request_id: int) -> DiagnosticRequest:
+    """Put a request the requester withdrew back where it was; refused once another request is open."""
+    with transaction.atomic():
+        request = DiagnosticRequest.objects.select_for_update().get(pk=request_id)
+        if undo_deadline(request) is None:
+            raise TransitionNotAllowed(request.status, request.status)
+        territory = {"commune": request.commune_id} if request.commune_id else {"epci": request.epci_id}
+        other = DiagnosticRequest.objects.open().filter(**territory).exclude(pk=request.pk).first()
+        if other is not None:
+            raise OpenRequestExists(other)
+        back_to = request.events.filter(kind=Event.Kind.STATUS).latest("created_at", "pk").old_status
+        request.status = back_to
+        request.save(update_fields=["status", "updated_at"])
+        Event.objects.create(
+            request=request,
+            kind=Event.Kind.STATUS,
+            old_status=Status.WITHDRAWN,
+            new_status=back_to,
+            body="Retrait annulé par le demandeur.",
+        )
+    return request
 
 
 def assign_request(request_id: int, *, to_user, by) -> DiagnosticRequest:

@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from accompagnement.models import DiagnosticRequest
+from accompagnement.models import DiagnosticRequest, Event, Status
+from tests.accompagnement.factories import saved_request
 from tests.browser.test_journeys import fill_requester
 
 pytestmark = pytest.mark.usefixtures("demo_data")
@@ -74,3 +75,26 @@ def test_without_javascript_a_shared_postal_code_offers_a_choice_and_files_the_r
 
     assert page.locator("h1").inner_text() == "Votre demande a bien été envoyée"
     assert DiagnosticRequest.objects.get().commune_id == "15054"
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280px", "375px"])
+def test_withdrawing_is_confirmed_first_and_can_be_undone(page, viewport):
+    request, token = saved_request()
+    request.events.create(kind=Event.Kind.STATUS, new_status=Status.NEW)
+    page.set_viewport_size(viewport)
+    page.goto(f"/accompagnement/suivi/{token}/")
+
+    page.get_by_role("button", name="Retirer ma demande").click()
+    assert "Voulez-vous vraiment retirer la demande" in page.locator("main").inner_text()
+    request.refresh_from_db()
+    assert request.status == Status.NEW  # nothing happened yet
+    page.get_by_role("button", name="Oui, retirer la demande").click()
+
+    assert "Votre demande a été retirée" in page.locator("main").inner_text()
+    request.refresh_from_db()
+    assert request.status == Status.WITHDRAWN
+    page.get_by_role("button", name="Annuler le retrait").click()
+
+    assert "Le retrait est annulé" in page.locator("main").inner_text()
+    request.refresh_from_db()
+    assert request.status == Status.NEW
