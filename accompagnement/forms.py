@@ -4,10 +4,12 @@ import re
 import uuid
 
 from django import forms
+from django.utils.html import format_html
 from dsfr.forms import DsfrBaseForm
 
 from accompagnement.eligibility import check_commune, check_epci
 from accompagnement.models import Role
+from accompagnement.workflow import RequestSubmission
 from catalogue.models import Service, Thematique
 from territoires import resolve as territory_resolve
 
@@ -43,6 +45,15 @@ def resolve_epci(text: str):
     return _resolved(territory_resolve.resolve_epci(text)) if text else None
 
 
+class FamilyChoiceField(forms.ModelMultipleChoiceField):
+    """The catalogue's short list of families, each with what it covers under its name."""
+
+    def label_from_instance(self, obj):
+        if not obj.description:
+            return obj.name
+        return format_html('{}<span class="fr-hint-text">{}</span>', obj.name, obj.description)
+
+
 class DiagnosticRequestForm(DsfrBaseForm):
     commune = forms.CharField(
         label="Commune",
@@ -68,15 +79,16 @@ class DiagnosticRequestForm(DsfrBaseForm):
     phone = forms.CharField(
         label="Téléphone (facultatif)", required=False, max_length=20, help_text="Par exemple 04 75 00 00 00."
     )
-    themes = forms.ModelMultipleChoiceField(
-        label="Thématiques qui vous concernent",
+    themes = FamilyChoiceField(
+        label="De quoi s'agit-il ?",
+        help_text="Cochez une ou plusieurs familles de besoins : l'équipe s'en sert pour préparer l'échange.",
         queryset=Thematique.objects.all(),
         to_field_name="slug",
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choisissez au moins une thématique.", "invalid_choice": "Thématique inconnue."},
     )
     services = forms.ModelMultipleChoiceField(
-        label="Services qui vous intéressent (facultatif)",
+        label="Services du catalogue qui vous intéressent (facultatif)",
         queryset=Service.objects.published().active(),
         to_field_name="slug",
         required=False,
@@ -84,12 +96,13 @@ class DiagnosticRequestForm(DsfrBaseForm):
         error_messages={"invalid_choice": "Service inconnu du catalogue."},
     )
     needs = forms.CharField(
-        label="Vos besoins",
+        label="Votre besoin, avec vos mots",
         min_length=NEEDS_MIN,
         max_length=NEEDS_MAX,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=(
-            f"Ce qui vous fait perdre du temps, ce que vous aimeriez améliorer ({NEEDS_MIN} à {NEEDS_MAX} caractères)."
+            "Ce qui vous fait perdre du temps, ce que vous aimeriez améliorer. Quelques phrases suffisent "
+            f"({NEEDS_MIN} à {NEEDS_MAX} caractères)."
         ),
     )
     consent = forms.BooleanField(
@@ -159,6 +172,18 @@ class DiagnosticRequestForm(DsfrBaseForm):
                 self.add_error("commune" if commune else "epci", eligibility.reason)
             cleaned["eligibility"] = eligibility
         return cleaned
+
+    def submission(self) -> RequestSubmission:
+        """What the valid form asks for, typed, for ``workflow.submit_request``."""
+        data = self.cleaned_data
+        return RequestSubmission(
+            territory=data["commune"] or data["epci"],
+            population=data["eligibility"].population,
+            **{name: data[name] for name in ("first_name", "last_name", "role", "email", "phone", "needs")},
+            themes=list(data["themes"]),
+            services=list(data["services"]),
+            submission_key=data["submission_key"],
+        )
 
     @property
     def is_robot(self) -> bool:

@@ -101,25 +101,11 @@ def request_form(request):
             return redirect("accompagnement:confirmation")
         if form.is_valid():
             _count(request, "demande")
-            data = form.cleaned_data
-            values = {
-                "commune": data["commune"],
-                "epci": data["epci"],
-                "population": data["eligibility"].population,
-                **{name: data[name] for name in ("first_name", "last_name", "role", "email", "phone", "needs")},
-            }
-            try:
-                submission = workflow.submit_request(
-                    values=values,
-                    themes=data["themes"],
-                    services=data["services"],
-                    submission_key=data["submission_key"],
-                )
-            except workflow.OpenRequestExists as error:
-                existing = error.existing
-            else:
-                signed = signing.dumps(submission.request.pk, salt=SIGNER_SALT)
+            submitted = workflow.submit_request(form.submission())
+            if submitted.outcome != workflow.Outcome.OPEN_REQUEST_EXISTS:
+                signed = signing.dumps(submitted.request.pk, salt=SIGNER_SALT)
                 return redirect(f"{reverse('accompagnement:confirmation')}?demande={signed}")
+            existing = submitted.request
     else:
         form = DiagnosticRequestForm(initial=_initial(request))
     context = {

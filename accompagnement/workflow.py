@@ -7,6 +7,7 @@ the trail (who, when, before, after) and queues the e-mails once the transaction
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from enum import StrEnum
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from accompagnement.models import DiagnosticRequest, Event, RefusalReason, Status
 from accompagnement.outbox import queue_email
+from territoires.models import Commune, Epci
 
 ALLOWED = {
     Status.NEW: {Status.QUALIFYING, Status.DECLINED, Status.WITHDRAWN},
@@ -79,29 +81,73 @@ def _notify_requester(request: DiagnosticRequest, template: str, **context) -> N
     queue_email(request, template=template, to=request.email, **context)
 
 
+@dataclass(frozen=True)
+class RequestSubmission:
+    """One posted request form, typed: the workflow's only input for a new request."""
+
+    territory: Commune | Epci
+    population: int
+    first_name: str
+    last_name: str
+    role: str
+    email: str
+    phone: str
+    needs: str
+    themes: list
+    services: list
+    submission_key: uuid.UUID
+
+    @property
+    def territory_filter(self) -> dict:
+        return {"commune": self.territory} if isinstance(self.territory, Commune) else {"epci": self.territory}
+
+
+class Outcome(StrEnum):
+    CREATED = "created"
+    ALREADY_SENT = "already_sent"  # the same form posted again (double click, back and resend)
+    OPEN_REQUEST_EXISTS = "open_request_exists"  # the territory already has an open request
+
+
 @dataclass
-class Submission:
+class Submitted:
+    outcome: Outcome
     request: DiagnosticRequest
-    token: str
-    created: bool
+    token: str = ""
 
 
-def submit_request(*, values: dict, themes, services, submission_key: uuid.UUID) -> Submission:
-    """Save a new request and queue its two e-mails; the same form posted twice gives the same request."""
-    existing = DiagnosticRequest.objects.filter(submission_key=submission_key).first()
-    if existing is not None:
-        return Submission(existing, "", created=False)
-    territory = {"commune": values["commune"]} if values.get("commune") else {"epci": values["epci"]}
-    open_request = DiagnosticRequest.objects.open().filter(**territory).first()
+def _already_there(submission: RequestSubmission) -> Submitted | None:
+    """The request this form already made, or the territory's open request: both answer without a duplicate."""
+    again = DiagnosticRequest.objects.filter(submission_key=submission.submission_key).first()
+    if again is not None:
+        return Submitted(Outcome.ALREADY_SENT, again)
+    open_request = DiagnosticRequest.objects.open().filter(**submission.territory_filter).first()
     if open_request is not None:
-        raise OpenRequestExists(open_request)
+        return Submitted(Outcome.OPEN_REQUEST_EXISTS, open_request)
+    return None
+
+
+def submit_request(submission: RequestSubmission) -> Submitted:
+    """Save a new request and queue its two e-mails; the same form posted twice gives the same request, and a
+    territory with an open request gets no second one (checked first, and by the database under a race)."""
+    existing = _already_there(submission)
+    if existing is not None:
+        return existing
     try:
         with transaction.atomic():
-            request = DiagnosticRequest(**values, submission_key=submission_key, consent_at=timezone.now())
+            request = DiagnosticRequest(
+                **submission.territory_filter,
+                population=submission.population,
+                **{
+                    name: getattr(submission, name)
+                    for name in ("first_name", "last_name", "role", "email", "phone", "needs")
+                },
+                submission_key=submission.submission_key,
+                consent_at=timezone.now(),
+            )
             token = request.new_token()
             request.save()
-            request.themes.set(themes)
-            request.services.set(services)
+            request.themes.set(submission.themes)
+            request.services.set(submission.services)
             Event.objects.create(request=request, kind=Event.Kind.STATUS, new_status=Status.NEW)
             _notify_requester(request, "request_received", follow_up_url=follow_up_url(token))
             admin_path = reverse("admin:accompagnement_diagnosticrequest_change", args=[request.pk])
@@ -115,12 +161,12 @@ def submit_request(*, values: dict, themes, services, submission_key: uuid.UUID)
                 admin_url=f"{settings.SITE_URL}{admin_path}",
             )
     except IntegrityError:
-        # A concurrent post won the race: either the same form (same key) or the same territory.
-        again = DiagnosticRequest.objects.filter(submission_key=submission_key).first()
-        if again is not None:
-            return Submission(again, "", created=False)
-        raise OpenRequestExists(DiagnosticRequest.objects.open().filter(**territory).first()) from None
-    return Submission(request, token, created=True)
+        # A concurrent post won the race: the same form (same key) or another one for the same territory.
+        existing = _already_there(submission)
+        if existing is None:
+            raise
+        return existing
+    return Submitted(Outcome.CREATED, request, token)
 
 
 def move_request(request_id: int, *, to: str, by, note: str = "", reason: str = "") -> DiagnosticRequest:

@@ -98,3 +98,19 @@ def test_withdrawing_is_confirmed_first_and_can_be_undone(page, viewport):
     assert "Le retrait est annulé" in page.locator("main").inner_text()
     request.refresh_from_db()
     assert request.status == Status.NEW
+
+
+@pytest.mark.parametrize(("viewport", "most"), [(DESKTOP, 3_000), (PHONE, 4_800)], ids=["1280px", "375px"])
+def test_the_form_starts_with_her_need_and_is_short(page, viewport, most):
+    page.set_viewport_size(viewport)
+    page.goto("/accompagnement/demande/")
+
+    height = page.evaluate("document.documentElement.scrollHeight")
+    print(f"form height at {viewport['width']} px: {height} px")
+    assert height < most
+    first_field = page.locator("main form").locator("textarea, input:not([type=hidden]), select").first
+    assert first_field.get_attribute("name") == "needs"
+    assert page.get_by_role("checkbox", name=re.compile("Grist")).is_hidden()  # the services stay folded
+    assert "vous répond sous 5 jours ouvrés" in page.locator("main").inner_text()
+    page.get_by_text("Ajouter des services du catalogue").click()
+    assert page.get_by_role("checkbox", name=re.compile("Grist")).is_visible()
