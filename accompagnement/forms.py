@@ -211,3 +211,30 @@ class MessageForm(DsfrBaseForm):
 
 class ResendLinkForm(forms.Form):
     reference = forms.IntegerField(widget=forms.HiddenInput)
+
+
+def _email_field(label: str) -> forms.EmailField:
+    return forms.EmailField(
+        label=label,
+        max_length=254,
+        help_text="Format attendu : nom@domaine.fr",
+        error_messages={
+            "required": "Indiquez une adresse électronique.",
+            "invalid": "Adresse électronique invalide. Format attendu : nom@domaine.fr",
+        },
+    )
+
+
+class EmailAddressForm(DsfrBaseForm):
+    """The address a request was made with, to find its follow-up link again."""
+
+    email = _email_field("Adresse électronique")
+
+
+class InviteForm(DsfrBaseForm):
+    """A colleague invited to follow a request (the maire, an adjoint)."""
+
+    email = _email_field("Adresse électronique de votre collègue")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="invitation", **kwargs)

@@ -15,8 +15,15 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accompagnement import workflow
 from accompagnement.eligibility import POPULATION_SOURCE, search_eligibility
-from accompagnement.forms import NEEDS_MAX, DiagnosticRequestForm, EligibilityForm, MessageForm
-from accompagnement.models import DiagnosticRequest, Event, Status
+from accompagnement.forms import (
+    NEEDS_MAX,
+    DiagnosticRequestForm,
+    EligibilityForm,
+    EmailAddressForm,
+    InviteForm,
+    MessageForm,
+)
+from accompagnement.models import STATUS_EXPLANATIONS, DiagnosticRequest, Event, FollowUpLink, Status
 from accompagnement.ratelimit import count_post, is_limited
 from catalogue.models import Service
 from territoires.models import Commune, Epci
@@ -174,11 +181,34 @@ def resend_link(request):
     return redirect("accompagnement:ansm")
 
 
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def recover_link(request):
+    """ "Retrouver mon lien de suivi": a new link goes to the address on file; the page says the same either way."""
+    form = EmailAddressForm(request.POST or None)
+    if request.method == "POST":
+        if _limited(request, "retrouver"):
+            return _too_many(request)
+        if form.is_valid():
+            _count(request, "retrouver")
+            workflow.send_lost_links(form.cleaned_data["email"])
+            messages.success(
+                request,
+                f"Si une demande a été faite avec l'adresse {form.cleaned_data['email']} ou partagée avec elle, un "
+                "courriel contenant son lien de suivi vient d'y être envoyé. Pensez à vérifier vos courriels "
+                "indésirables.",
+            )
+            return redirect("accompagnement:recover_link")
+    status = 400 if form.errors else 200
+    return render(request, "accompagnement/recover_link.html", {"form": form}, status=status)
+
+
 def _by_token(token: str) -> DiagnosticRequest:
     diagnostic_request = (
         DiagnosticRequest.objects.for_token(token)
         .filter(anonymised_at__isnull=True)
-        .select_related("commune", "epci")
+        .select_related("commune__departement", "epci")
+        .prefetch_related("themes", "services")
         .first()
     )
     if diagnostic_request is None:
@@ -223,7 +253,28 @@ def _message(request, diagnostic_request):
     return redirect(request.path)
 
 
-FOLLOW_UP_ACTIONS = {"retirer": _withdraw, "annuler-retrait": _undo_withdrawal, "message": _message}
+def _invite(request, diagnostic_request):
+    form = InviteForm(request.POST)
+    if not form.is_valid():
+        return form
+    _count(request, "suivi")
+    try:
+        workflow.invite_colleague(diagnostic_request.pk, email=form.cleaned_data["email"])
+    except workflow.TooManyColleagues:
+        messages.error(request, f"Une demande se partage avec {workflow.MAX_COLLEAGUES} personnes au plus.")
+    else:
+        messages.success(
+            request, f"Une invitation à suivre la demande vient d'être envoyée à {form.cleaned_data['email']}."
+        )
+    return redirect(request.path)
+
+
+FOLLOW_UP_ACTIONS = {
+    "retirer": _withdraw,
+    "annuler-retrait": _undo_withdrawal,
+    "message": _message,
+    "inviter": _invite,
+}
 
 
 @never_cache
@@ -231,7 +282,7 @@ FOLLOW_UP_ACTIONS = {"retirer": _withdraw, "annuler-retrait": _undo_withdrawal, 
 def follow_up(request, token):
     """The requester's private page: what was sent, status, public timeline, messages, withdrawal and its undo."""
     diagnostic_request = _by_token(token)
-    form = MessageForm()
+    form, invite_form = MessageForm(), InviteForm()
     if request.method == "POST":
         if _limited(request, "suivi"):
             return _too_many(request)
@@ -241,9 +292,12 @@ def follow_up(request, token):
         except workflow.TransitionNotAllowed:
             messages.error(request, "Cette demande a déjà été traitée : elle ne peut plus être modifiée.")
             return redirect(request.path)
-        if not isinstance(outcome, MessageForm):
+        if isinstance(outcome, MessageForm):
+            form = outcome
+        elif isinstance(outcome, InviteForm):
+            invite_form = outcome
+        else:
             return outcome
-        form = outcome
     events = list(diagnostic_request.events.filter(kind__in=Event.PUBLIC_KINDS).order_by("created_at", "pk"))
     context = {
         "diagnostic_request": diagnostic_request,
@@ -253,6 +307,10 @@ def follow_up(request, token):
         "confirm_withdrawal": diagnostic_request.is_open and request.GET.get("etape") == "retrait",
         "undo_until": workflow.undo_deadline(diagnostic_request, events),
         "undo_days": workflow.UNDO_WITHDRAWAL_DAYS,
-        "statuses": Status,
+        "statuses": [(status, STATUS_EXPLANATIONS[status]) for status in Status],
+        "recap": workflow.request_recap(diagnostic_request),
+        "invite_form": invite_form,
+        "colleagues": diagnostic_request.links.filter(kind=FollowUpLink.Kind.COLLEAGUE),
     }
-    return render(request, "accompagnement/follow_up.html", context, status=400 if form.errors else 200)
+    status = 400 if form.errors or invite_form.errors else 200
+    return render(request, "accompagnement/follow_up.html", context, status=status)

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accompagnement.models import DiagnosticRequest, Event, RefusalReason, Status
+from accompagnement.models import DiagnosticRequest, Event, FollowUpLink, RefusalReason, Status
 from accompagnement.outbox import queue_email
 from territoires.models import Commune, Epci
 
@@ -71,14 +71,33 @@ def follow_up_url(token: str) -> str:
     return f"{settings.SITE_URL}{reverse('accompagnement:follow_up', kwargs={'token': token})}"
 
 
-def _notify_requester(request: DiagnosticRequest, template: str, **context) -> None:
+def _notify_requester(request: DiagnosticRequest, template: str, *, to: str = "", **context) -> None:
+    """Queue an e-mail to the requester (or ``to``): each one carries a working follow-up link of its own."""
+    if "follow_up_url" not in context:
+        context["follow_up_url"] = follow_up_url(FollowUpLink.make(request, kind=FollowUpLink.Kind.EMAIL))
     context = {
         "reference": request.reference,
-        "territory": request.territory_name,
+        "territory": request.territory_label,
         "first_name": request.first_name,
+        "status": request.get_status_display(),
+        "status_explanation": request.status_explanation,
+        "first_answer_days": settings.ANSM_FIRST_ANSWER_WORKING_DAYS,
         **context,
     }
-    queue_email(request, template=template, to=request.email, **context)
+    queue_email(request, template=template, to=to or request.email, **context)
+
+
+def request_recap(request: DiagnosticRequest) -> dict:
+    """What the requester sent, as the confirmation e-mail and the follow-up page repeat it."""
+    return {
+        "territory": request.territory_label,
+        "needs": request.needs,
+        "themes": [theme.name for theme in request.themes.all()],
+        "services": [service.name for service in request.services.all()],
+        "requester": f"{request.first_name} {request.last_name}, {request.get_role_display()}",
+        "email": request.email,
+        "phone": request.phone,
+    }
 
 
 @dataclass(frozen=True)
@@ -149,14 +168,16 @@ def submit_request(submission: RequestSubmission) -> Submitted:
             request.themes.set(submission.themes)
             request.services.set(submission.services)
             Event.objects.create(request=request, kind=Event.Kind.STATUS, new_status=Status.NEW)
-            _notify_requester(request, "request_received", follow_up_url=follow_up_url(token))
+            _notify_requester(
+                request, "request_received", follow_up_url=follow_up_url(token), recap=request_recap(request)
+            )
             admin_path = reverse("admin:accompagnement_diagnosticrequest_change", args=[request.pk])
             queue_email(
                 request,
                 template="staff_new_request",
                 to=settings.STAFF_NOTIFICATION_EMAIL,
                 reference=request.reference,
-                territory=request.territory_name,
+                territory=request.territory_label,
                 population=request.population,
                 admin_url=f"{settings.SITE_URL}{admin_path}",
             )
@@ -187,7 +208,6 @@ def move_request(request_id: int, *, to: str, by, note: str = "", reason: str = 
             _notify_requester(
                 request,
                 "status_changed",
-                status=Status(to).label,
                 reason=RefusalReason(reason).label if reason else "",
                 note=note,
             )
@@ -272,7 +292,7 @@ def post_message(request_id: int, *, body: str, by=None, internal: bool = False)
                 if request.assignee and request.assignee.email
                 else settings.STAFF_NOTIFICATION_EMAIL,
                 reference=request.reference,
-                territory=request.territory_name,
+                territory=request.territory_label,
                 body=body,
                 admin_url=admin_url(request),
             )
@@ -347,3 +367,56 @@ def _shown(value) -> str:
 def person(user) -> str:
     """How staff name a colleague in the trail: full name, else login."""
     return (user.get_full_name() or user.get_username()) if user else ""
+
+
+# A lost link is sent again at most this often per request and address, however often someone asks.
+RECOVERY_INTERVAL = timedelta(minutes=15)
+MAX_COLLEAGUES = 5
+
+
+def send_lost_links(email: str) -> None:
+    """E-mail a new follow-up link of every request of ``email`` (as requester or invited colleague), to the
+    address on file; nothing tells the person asking whether any exists."""
+    requests = DiagnosticRequest.objects.filter(anonymised_at__isnull=True).select_related(
+        "commune__departement", "epci"
+    )
+    as_requester = list(requests.filter(email__iexact=email)[:20])
+    as_colleague = FollowUpLink.objects.filter(kind=FollowUpLink.Kind.COLLEAGUE, email__iexact=email)
+    colleague_of = {link.request_id: link.email for link in as_colleague}
+    recipients = [(request, request.email) for request in as_requester]
+    recipients += [(request, colleague_of[request.pk]) for request in requests.filter(pk__in=list(colleague_of)[:20])]
+    since = timezone.now() - RECOVERY_INTERVAL
+    with transaction.atomic():
+        for request, address in recipients:
+            recent = request.links.filter(kind=FollowUpLink.Kind.RECOVERY, email=address, created_at__gte=since)
+            if recent.exists():
+                continue
+            token = FollowUpLink.make(request, kind=FollowUpLink.Kind.RECOVERY, email=address)
+            _notify_requester(request, "follow_up_link", to=address, follow_up_url=follow_up_url(token))
+
+
+class TooManyColleagues(Exception):
+    """A request can be shared with a few colleagues only."""
+
+
+def invite_colleague(request_id: int, *, email: str) -> FollowUpLink:
+    """Give a colleague (the maire, an adjoint) a follow-up link of their own and e-mail it to them."""
+    with transaction.atomic():
+        request = DiagnosticRequest.objects.select_for_update().get(pk=request_id)
+        if not request.is_open:
+            raise TransitionNotAllowed(request.status, request.status)
+        colleagues = request.links.filter(kind=FollowUpLink.Kind.COLLEAGUE)
+        if colleagues.filter(email__iexact=email).exists():
+            return colleagues.get(email__iexact=email)
+        if colleagues.count() >= MAX_COLLEAGUES:
+            raise TooManyColleagues
+        token = FollowUpLink.make(request, kind=FollowUpLink.Kind.COLLEAGUE, email=email)
+        _notify_requester(
+            request,
+            "colleague_invited",
+            to=email,
+            follow_up_url=follow_up_url(token),
+            inviter=f"{request.first_name} {request.last_name} ({request.get_role_display()})",
+        )
+        request.save(update_fields=["updated_at"])
+    return request.links.get(kind=FollowUpLink.Kind.COLLEAGUE, email=email)

@@ -115,3 +115,33 @@ def test_acting_on_a_finished_request_says_so(client, submitted, link):
 @pytest.mark.parametrize("token", ["x", "0" * 43, "../../admin", "%00", "a" * 500])
 def test_wrong_tokens_are_a_plain_404(client, submitted, token):
     assert client.get(f"/accompagnement/suivi/{token}/").status_code == 404
+
+
+def test_the_follow_up_page_shows_what_was_sent_and_explains_every_status(client, submitted, link):
+    html = unescape(client.get(link).content.decode())
+
+    assert "Ce que vous avez envoyé" in html
+    assert "Lalouvesc (Ardèche, 07)" in html
+    assert "Nous voulons partager nos tableaux avec les élus sans les envoyer par courriel." in html
+    assert "Données, cartes et adresses" in html and "Grist" in html
+    assert "Nous avons bien reçu votre demande. Un·e chargé·e d'accompagnement va la lire" in html
+    assert "Première réponse sous 10 jours ouvrés" in html
+    for explanation in ("étudie votre demande", "Le diagnostic est prévu", "Le diagnostic a eu lieu"):
+        assert explanation in html
+    assert "c’est ici" in html
+
+
+def test_inviting_a_colleague_with_a_bad_address_is_a_french_error(client, submitted, link):
+    response = client.post(link, {"action": "inviter", "invitation-email": "maire"})
+
+    assert response.status_code == 400
+    assert "Adresse électronique invalide" in unescape(response.content.decode())
+
+
+def test_a_request_is_shared_with_five_colleagues_at_most(client, submitted, link):
+    for number in range(5):
+        workflow.invite_colleague(submitted.pk, email=f"elu{number}@mairie-exemple.fr")
+
+    response = client.post(link, {"action": "inviter", "invitation-email": "elu9@mairie-exemple.fr"}, follow=True)
+
+    assert "5 personnes au plus" in unescape(response.content.decode())

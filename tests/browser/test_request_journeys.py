@@ -114,3 +114,34 @@ def test_the_form_starts_with_her_need_and_is_short(page, viewport, most):
     assert "vous répond sous 5 jours ouvrés" in page.locator("main").inner_text()
     page.get_by_text("Ajouter des services du catalogue").click()
     assert page.get_by_role("checkbox", name=re.compile("Grist")).is_visible()
+
+
+FOLLOW_UP = re.compile(r"/accompagnement/suivi/[\w-]+/")
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280px", "375px"])
+def test_a_lost_link_is_found_again_and_the_maire_is_invited(page, viewport, mailoutbox):
+    request, _ = saved_request(commune_id="15054", population=933)  # Condat, Cantal
+    request.events.create(kind=Event.Kind.STATUS, new_status=Status.NEW)
+    page.set_viewport_size(viewport)
+    page.goto("/accompagnement/")
+    page.locator("main").get_by_role("link", name="Retrouver mon lien de suivi").click()
+    page.get_by_label("Adresse électronique").fill("secretariat@mairie-exemple.fr")
+    page.get_by_role("button", name="Recevoir mon lien").click()
+
+    assert "un courriel contenant son lien de suivi vient d'y être envoyé" in page.locator("main").inner_text()
+    assert mailoutbox[-1].to == ["secretariat@mairie-exemple.fr"]
+    page.goto(FOLLOW_UP.search(mailoutbox[-1].body).group())
+    main = page.locator("main").inner_text()
+    assert "Condat (Cantal, 15)" in main and "Ce que vous avez envoyé" in main
+    page.get_by_label("Adresse électronique de votre collègue").fill("maire@condat.fr")
+    page.get_by_role("button", name="Envoyer l’invitation").click()
+
+    assert (
+        "Une invitation à suivre la demande vient d'être envoyée à maire@condat.fr"
+        in page.locator("main").inner_text()
+    )
+    invitation = mailoutbox[-1]
+    assert invitation.to == ["maire@condat.fr"] and "Condat (Cantal, 15)" in invitation.body
+    page.goto(FOLLOW_UP.search(invitation.body).group())
+    assert "Suivi de la demande" in page.locator("h1").inner_text()
