@@ -24,8 +24,17 @@ class Resolution:
     error: str = ""
 
 
-def _pick(candidates: list, chosen: str, *, code: str):
-    return next((territory for territory in candidates if getattr(territory, code) == chosen.upper()), None)
+def _settle(candidates: list, *, exact: list, chosen: str, code: str, nothing: str) -> Resolution | None:
+    """One territory when the choice made, a single candidate or a single exact name decides; an error when
+    nothing matches; None when the person has to choose."""
+    picked = next((territory for territory in candidates if getattr(territory, code) == chosen.upper()), None)
+    if chosen and picked is not None:
+        return Resolution(picked)
+    if len(candidates) == 1 or len(exact) == 1:
+        return Resolution((exact or candidates)[0])
+    if not candidates:
+        return Resolution(error=nothing)
+    return None
 
 
 def resolve_commune(text: str, *, chosen: str = "") -> Resolution:
@@ -48,15 +57,10 @@ def resolve_commune(text: str, *, chosen: str = "") -> Resolution:
     else:
         candidates = list(communes.search(text)[: MAX_NAME_CHOICES + 1])
         exact = [commune for commune in candidates if getattr(commune, "rang", None) == 0]
-    picked = _pick(candidates, chosen, code="code_insee") if chosen else None
-    if picked is not None:
-        return Resolution(picked)
-    if len(candidates) == 1 or len(exact) == 1:
-        return Resolution((exact or candidates)[0])
-    if not candidates:
-        return Resolution(
-            error=f"Aucune commune ne correspond à « {text[:60]} ». Vérifiez l'orthographe ou le code postal."
-        )
+    nothing = f"Aucune commune ne correspond à « {text[:60]} ». Vérifiez l'orthographe ou le code postal."
+    settled = _settle(candidates, exact=exact, chosen=chosen, code="code_insee", nothing=nothing)
+    if settled is not None:
+        return settled
     if len(candidates) > MAX_NAME_CHOICES and not exact_code:
         return Resolution(
             choices=candidates[:MAX_NAME_CHOICES],
@@ -80,16 +84,11 @@ def resolve_epci(text: str, *, chosen: str = "") -> Resolution:
     if len(text) < 2:
         return Resolution(error="Indiquez au moins 2 caractères du nom de l'intercommunalité.")
     candidates = list(Epci.objects.search(text)[: MAX_NAME_CHOICES + 1])
-    picked = _pick(candidates, chosen, code="siren") if chosen else None
     exact = [epci for epci in candidates if getattr(epci, "rang", None) == 0]
-    if picked is not None:
-        return Resolution(picked)
-    if len(candidates) == 1 or len(exact) == 1:
-        return Resolution((exact or candidates)[0])
-    if not candidates:
-        return Resolution(
-            error=f"Aucune intercommunalité ne correspond à « {text[:60]} ». Vérifiez l'orthographe ou le SIREN."
-        )
+    nothing = f"Aucune intercommunalité ne correspond à « {text[:60]} ». Vérifiez l'orthographe ou le SIREN."
+    settled = _settle(candidates, exact=exact, chosen=chosen, code="siren", nothing=nothing)
+    if settled is not None:
+        return settled
     return Resolution(
         choices=candidates[:MAX_NAME_CHOICES],
         error=f"Plusieurs intercommunalités correspondent à « {text[:60]} » : choisissez la vôtre ci-dessous"

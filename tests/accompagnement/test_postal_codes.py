@@ -114,3 +114,18 @@ def test_the_eligibility_check_shows_every_commune_of_a_postal_code_with_its_dep
     for name in CODE_48000:
         assert f"{name} — Lozère (48) : " in html
     assert "Mende — Lozère (48) : non éligible" in html and "Pelouse — Lozère (48) : éligible" in html
+
+
+def test_an_ambiguous_intercommunalite_name_offers_a_choice_too(client, form_data):
+    form_data.update(commune="", epci="Hautes Terres")
+
+    response = client.post("/accompagnement/demande/", form_data)
+
+    html = unescape(response.content.decode())
+    assert response.status_code == 400
+    assert "Laquelle est votre intercommunalité ?" in html
+    assert 'name="epci_choisie" value="200066637"' in html and "CC des Hautes Terres de l'Aubrac" in html
+
+    form_data["epci_choisie"] = "200069144"
+    assert client.post("/accompagnement/demande/", form_data).status_code == 302
+    assert DiagnosticRequest.objects.get().epci.nom == "CC des Hautes Terres de l'Aubrac"
