@@ -21,7 +21,7 @@ def test_the_confirmation_recaps_the_request_with_the_delay_and_the_departement(
 
     assert message.reply_to == ["contactincubateur@anct.gouv.fr"]
     assert "Lalouvesc (Ardèche, 07)" in message.body
-    assert "vous répond sous 10 jours ouvrés" in message.body
+    assert "vous répond sous 5 jours ouvrés" in message.body
     assert "Nous voulons partager nos tableaux avec les élus" in message.body
     assert "Données, cartes et adresses" in message.body and "Grist" in message.body
     assert "Marie Durand, secrétaire de mairie, secretariat@mairie-exemple.fr, 04 75 00 00 00" in message.body

@@ -125,7 +125,7 @@ def test_the_follow_up_page_shows_what_was_sent_and_explains_every_status(client
     assert "Nous voulons partager nos tableaux avec les élus sans les envoyer par courriel." in html
     assert "Données, cartes et adresses" in html and "Grist" in html
     assert "Nous avons bien reçu votre demande. Un·e chargé·e d'accompagnement va la lire" in html
-    assert "Première réponse sous 10 jours ouvrés" in html
+    assert "Première réponse sous 5 jours ouvrés" in html
     for explanation in ("étudie votre demande", "Le diagnostic est prévu", "Le diagnostic a eu lieu"):
         assert explanation in html
     assert "c’est ici" in html

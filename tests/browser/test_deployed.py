@@ -135,7 +135,7 @@ def test_a_request_goes_through_the_task_worker_to_the_requester_s_mailbox(deplo
     sent = to_requester[-1].replace("=\n", "")
     link = FOLLOW_UP.search(sent).group()
     assert "Reply-To: contactincubateur@anct.gouv.fr" in sent
-    assert "Condat (Cantal, 15)" in sent and "10 jours ouvr" in sent  # the recap names the département
+    assert "Condat (Cantal, 15)" in sent and "5 jours ouvr" in sent  # the recap names the département
 
     deployed_page.goto(link, wait_until="networkidle")
     assert "Condat (Cantal, 15)" in deployed_page.locator("main").inner_text()
