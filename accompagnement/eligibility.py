@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from territoires.models import Commune, Epci
+from territoires.models import INSEE_CODE, Commune, Epci
 
 POPULATION_SOURCE = "Insee, populations de référence 2023 (population municipale)"
 CATALOGUE_STAYS_OPEN = (
@@ -120,4 +120,28 @@ def check_epci(epci: Epci) -> Eligibility:
             "chacune en faire la demande.",
             CATALOGUE_STAYS_OPEN,
         ],
+    )
+
+
+NAME_RESULTS = 10
+
+
+@dataclass
+class EligibilitySearch:
+    results: list[Eligibility]
+    more: int  # communes matching a name beyond those shown (a postal code shows all of its communes)
+
+
+def search_eligibility(text: str) -> EligibilitySearch:
+    """Eligibility of the communes and EPCI matching what was typed: every commune of a postal code."""
+    communes = Commune.objects.search(text).select_related("departement", "epci")
+    if INSEE_CODE.match(text.strip()):
+        found, more = list(communes), 0
+    else:
+        found = list(communes[: NAME_RESULTS + 1])
+        more = communes.count() - NAME_RESULTS if len(found) > NAME_RESULTS else 0
+    epcis = Epci.objects.search(text)[:3]
+    shown = found[:NAME_RESULTS] if more else found
+    return EligibilitySearch(
+        [check_commune(commune) for commune in shown] + [check_epci(epci) for epci in epcis], more
     )

@@ -4,12 +4,14 @@ import re
 import uuid
 
 from django import forms
+from django.utils.html import format_html
 from dsfr.forms import DsfrBaseForm
 
 from accompagnement.eligibility import check_commune, check_epci
 from accompagnement.models import Role
+from accompagnement.workflow import RequestSubmission
 from catalogue.models import Service, Thematique
-from territoires.models import Commune, Epci
+from territoires import resolve as territory_resolve
 
 NEEDS_MIN, NEEDS_MAX = 20, 5000
 _PHONE = re.compile(r"^(?:\+33\s?|0033\s?|0)[1-9](?:[\s.-]?\d{2}){4}$")
@@ -21,55 +23,35 @@ def _plain(value: str) -> str:
     return _CONTROL.sub("", value).strip()
 
 
-def _resolve(text: str, *, by_code, search, code_pattern: str, label, what: str):
-    """A territory from what was typed: its code, "Name (code)" as the autocomplete writes it, or a name
-    or postal code that points to a single territory (the form's path without JavaScript)."""
-    if not text:
-        return None
-    code = re.fullmatch(code_pattern, text, re.IGNORECASE) or re.search(rf"\({code_pattern}\)\s*$", text, re.I)
-    if code:
-        found = by_code(code.group(1))
-        if found is not None:
-            return found
-    if len(text) < 2:
-        raise forms.ValidationError(f"Indiquez au moins 2 caractères du nom de la {what}.")
-    candidates = list(search(text)[:6])
-    exact = [territory for territory in candidates if getattr(territory, "rang", None) == 0]
-    if len(candidates) == 1 or len(exact) == 1:
-        return (exact or candidates)[0]
-    if not candidates:
-        raise forms.ValidationError(
-            f"Aucune {what} ne correspond à « {text[:60]} ». Vérifiez l'orthographe ou le code."
-        )
-    listed = ", ".join(label(territory) for territory in candidates[:5])
-    raise forms.ValidationError(
-        f"Plusieurs territoires correspondent à « {text[:60]} » : {listed}. "
-        "Précisez en recopiant le nom suivi du code."
-    )
+def _resolved(resolution: territory_resolve.Resolution):
+    if resolution.choices:
+        # Forms without the radio buttons of the request form list a few of them in the message.
+        listed = ", ".join(getattr(t, "label", "") or f"{t.nom} ({t.siren})" for t in resolution.choices[:5])
+        raise forms.ValidationError(f"Plusieurs territoires correspondent : {listed}. Précisez le nom ou le code.")
+    if resolution.error:
+        raise forms.ValidationError(resolution.error)
+    return resolution.territory
 
 
 def resolve_commune(text: str):
     """The commune typed in a public form's « Commune » field, or None when it is empty."""
-    return _resolve(
-        _plain(text),
-        by_code=lambda code: Commune.objects.select_related("epci").filter(code_insee=code.upper()).first(),
-        search=Commune.objects.select_related("departement", "epci").search,
-        code_pattern=r"(\d[\dAB]\d{3})",
-        label=lambda commune: f"{commune.nom} ({commune.code_insee})",
-        what="commune",
-    )
+    text = _plain(text)
+    return _resolved(territory_resolve.resolve_commune(text)) if text else None
 
 
 def resolve_epci(text: str):
     """The EPCI typed in a public form's « intercommunalité » field, or None when it is empty."""
-    return _resolve(
-        _plain(text),
-        by_code=lambda code: Epci.objects.filter(siren=code).first(),
-        search=Epci.objects.search,
-        code_pattern=r"(\d{9})",
-        label=lambda epci: f"{epci.nom} ({epci.siren})",
-        what="intercommunalité",
-    )
+    text = _plain(text)
+    return _resolved(territory_resolve.resolve_epci(text)) if text else None
+
+
+class FamilyChoiceField(forms.ModelMultipleChoiceField):
+    """The catalogue's short list of families, each with what it covers under its name."""
+
+    def label_from_instance(self, obj):
+        if not obj.description:
+            return obj.name
+        return format_html('{}<span class="fr-hint-text">{}</span>', obj.name, obj.description)
 
 
 class DiagnosticRequestForm(DsfrBaseForm):
@@ -97,15 +79,16 @@ class DiagnosticRequestForm(DsfrBaseForm):
     phone = forms.CharField(
         label="Téléphone (facultatif)", required=False, max_length=20, help_text="Par exemple 04 75 00 00 00."
     )
-    themes = forms.ModelMultipleChoiceField(
-        label="Thématiques qui vous concernent",
+    themes = FamilyChoiceField(
+        label="De quoi s'agit-il ?",
+        help_text="Cochez une ou plusieurs familles de besoins : l'équipe s'en sert pour préparer l'échange.",
         queryset=Thematique.objects.all(),
         to_field_name="slug",
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choisissez au moins une thématique.", "invalid_choice": "Thématique inconnue."},
     )
     services = forms.ModelMultipleChoiceField(
-        label="Services qui vous intéressent (facultatif)",
+        label="Services du catalogue qui vous intéressent (facultatif)",
         queryset=Service.objects.published().active(),
         to_field_name="slug",
         required=False,
@@ -113,12 +96,13 @@ class DiagnosticRequestForm(DsfrBaseForm):
         error_messages={"invalid_choice": "Service inconnu du catalogue."},
     )
     needs = forms.CharField(
-        label="Vos besoins",
+        label="Votre besoin, avec vos mots",
         min_length=NEEDS_MIN,
         max_length=NEEDS_MAX,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=(
-            f"Ce qui vous fait perdre du temps, ce que vous aimeriez améliorer ({NEEDS_MIN} à {NEEDS_MAX} caractères)."
+            "Ce qui vous fait perdre du temps, ce que vous aimeriez améliorer. Quelques phrases suffisent "
+            f"({NEEDS_MIN} à {NEEDS_MAX} caractères)."
         ),
     )
     consent = forms.BooleanField(
@@ -149,11 +133,26 @@ class DiagnosticRequestForm(DsfrBaseForm):
             )
         return phone
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Territories offered as radio buttons when what was typed matches several ("Condat", "15190").
+        self.territory_choices = {"commune": [], "epci": []}
+
+    def _territory(self, name: str, resolve):
+        text = _plain(self.cleaned_data[name])
+        if not text:
+            return None
+        resolution = resolve(text, chosen=str(self.data.get(f"{name}_choisie", ""))[:9])
+        self.territory_choices[name] = resolution.choices
+        if resolution.error:
+            raise forms.ValidationError(resolution.error)
+        return resolution.territory
+
     def clean_commune(self):
-        return resolve_commune(self.cleaned_data["commune"])
+        return self._territory("commune", territory_resolve.resolve_commune)
 
     def clean_epci(self):
-        return resolve_epci(self.cleaned_data["epci"])
+        return self._territory("epci", territory_resolve.resolve_epci)
 
     def clean_submission_key(self):
         return self.cleaned_data["submission_key"] or uuid.uuid4()
@@ -173,6 +172,18 @@ class DiagnosticRequestForm(DsfrBaseForm):
                 self.add_error("commune" if commune else "epci", eligibility.reason)
             cleaned["eligibility"] = eligibility
         return cleaned
+
+    def submission(self) -> RequestSubmission:
+        """What the valid form asks for, typed, for ``workflow.submit_request``."""
+        data = self.cleaned_data
+        return RequestSubmission(
+            territory=data["commune"] or data["epci"],
+            population=data["eligibility"].population,
+            **{name: data[name] for name in ("first_name", "last_name", "role", "email", "phone", "needs")},
+            themes=list(data["themes"]),
+            services=list(data["services"]),
+            submission_key=data["submission_key"],
+        )
 
     @property
     def is_robot(self) -> bool:
@@ -200,3 +211,30 @@ class MessageForm(DsfrBaseForm):
 
 class ResendLinkForm(forms.Form):
     reference = forms.IntegerField(widget=forms.HiddenInput)
+
+
+def _email_field(label: str) -> forms.EmailField:
+    return forms.EmailField(
+        label=label,
+        max_length=254,
+        help_text="Format attendu : nom@domaine.fr",
+        error_messages={
+            "required": "Indiquez une adresse électronique.",
+            "invalid": "Adresse électronique invalide. Format attendu : nom@domaine.fr",
+        },
+    )
+
+
+class EmailAddressForm(DsfrBaseForm):
+    """The address a request was made with, to find its follow-up link again."""
+
+    email = _email_field("Adresse électronique")
+
+
+class InviteForm(DsfrBaseForm):
+    """A colleague invited to follow a request (the maire, an adjoint)."""
+
+    email = _email_field("Adresse électronique de votre collègue")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="invitation", **kwargs)

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
-from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -28,6 +28,23 @@ class Status(models.TextChoices):
 
 # The staff group that triages the requests (created by migration 0002).
 TRIAGE_GROUP = "Chargé·e d'accompagnement"
+# What each status means for the requester, in plain words (follow-up page, status e-mails).
+STATUS_EXPLANATIONS = {
+    Status.NEW: "Nous avons bien reçu votre demande. Un·e chargé·e d'accompagnement va la lire et vous répondre.",
+    Status.QUALIFYING: (
+        "Un·e chargé·e d'accompagnement étudie votre demande : il ou elle peut vous appeler ou vous écrire pour "
+        "mieux comprendre votre besoin et vérifier que l'accompagnement y répond."
+    ),
+    Status.SCHEDULED: (
+        "Le diagnostic est prévu : l'équipe convient avec vous de la visioconférence et de la journée sur place."
+    ),
+    Status.DIAGNOSED: "Le diagnostic a eu lieu : l'équipe vous remet ses recommandations et le plan d'action.",
+    Status.SUPPORTING: "L'équipe vous aide à mettre en place les solutions retenues dans le plan d'action.",
+    Status.CLOSED: "L'accompagnement est terminé. Pour un nouveau besoin, vous pouvez faire une nouvelle demande.",
+    Status.DECLINED: "L'équipe ne peut pas donner suite à cette demande ; le motif est indiqué avec le statut.",
+    Status.WITHDRAWN: "La demande a été retirée : l'équipe ne la traite plus.",
+}
+
 OPEN_STATUSES = [Status.NEW, Status.QUALIFYING, Status.SCHEDULED, Status.DIAGNOSED, Status.SUPPORTING]
 
 
@@ -65,8 +82,10 @@ class DiagnosticRequestQuerySet(models.QuerySet):
         return self.filter(status=Status.NEW)
 
     def for_token(self, token: str):
+        """The request this follow-up token opens: its first link, one resent, or one sent later or to a colleague."""
         digest = hash_token(token)
-        return self.filter(Q(token_hash=digest) | Q(resent_token_hashes__contains=[digest]))
+        other_links = FollowUpLink.objects.filter(request=OuterRef("pk"), token_hash=digest)
+        return self.filter(Q(token_hash=digest) | Q(resent_token_hashes__contains=[digest]) | Q(Exists(other_links)))
 
     def with_area(self):
         """Annotate ``departement_code`` and ``region_code``: the commune's, or for an EPCI those of its most
@@ -206,6 +225,17 @@ class DiagnosticRequest(models.Model):
         return str(self.commune.nom if self.commune_id else self.epci.nom if self.epci_id else "")
 
     @property
+    def territory_label(self) -> str:
+        """The territory as e-mails and pages name it: a commune with its département (Condat, Cantal or Lot)."""
+        if self.commune_id:
+            return f"{self.commune.nom} ({self.commune.departement.nom}, {self.commune.departement_id})"
+        return self.territory_name
+
+    @property
+    def status_explanation(self) -> str:
+        return STATUS_EXPLANATIONS[self.status]
+
+    @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
@@ -264,6 +294,41 @@ class Event(models.Model):
     @property
     def is_public(self) -> bool:
         return self.kind in self.PUBLIC_KINDS
+
+
+class FollowUpLink(models.Model):
+    """Another private address of a request's follow-up page: one per e-mail that carries a link, or a colleague's.
+
+    Only the hash of each token is kept; a new link never disables the ones already sent.
+    """
+
+    class Kind(models.TextChoices):
+        EMAIL = "courriel", "lien envoyé au demandeur"
+        RECOVERY = "retrouve", "lien retrouvé par le demandeur"
+        COLLEAGUE = "collegue", "collègue invité·e"
+
+    request = models.ForeignKey(
+        DiagnosticRequest, verbose_name="demande", on_delete=models.CASCADE, related_name="links"
+    )
+    token_hash = models.CharField("empreinte du lien", max_length=64, unique=True, editable=False)
+    kind = models.CharField("nature", max_length=10, choices=Kind.choices)
+    email = models.EmailField("adresse de la personne invitée", blank=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "lien de suivi"
+        verbose_name_plural = "liens de suivi"
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.created_at:%d/%m/%Y %H:%M}"
+
+    @classmethod
+    def make(cls, request: DiagnosticRequest, *, kind: str, email: str = "") -> str:
+        """Save a new link to ``request`` and return its token (only its hash is stored)."""
+        token = secrets.token_urlsafe(32)
+        cls.objects.create(request=request, token_hash=hash_token(token), kind=kind, email=email)
+        return token
 
 
 class SubmissionCounter(models.Model):

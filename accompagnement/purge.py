@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from accompagnement.models import DiagnosticRequest, Email, Event, Status
+from accompagnement.models import DiagnosticRequest, Email, Event, FollowUpLink, Status
 
 LEGACY_EMAIL_TASK = "accompagnement.tasks.send_email"
 FINISHED = [Status.CLOSED, Status.DECLINED, Status.WITHDRAWN]
@@ -35,6 +35,8 @@ def purge_requests(*, older_than_months: int, dry_run: bool = False) -> int:
             resent_token_hashes=[],
             anonymised_at=timezone.now(),
         )
+        # Follow-up links go, with the addresses of the colleagues invited.
+        FollowUpLink.objects.filter(request_id__in=ids).delete()
         # Messages may name people: their text goes too.
         Event.objects.filter(request_id__in=ids).exclude(body="").update(body="")
         Event.objects.filter(request_id__in=ids, kind=Event.Kind.EDIT).update(changes={})

@@ -53,7 +53,10 @@ def send_email(email_id: int | None = None, **legacy) -> None:
         email = Email.objects.select_for_update().filter(pk=email_id, delivery=Delivery.PENDING).first()
         if email is None:
             return  # already sent, abandoned, or erased by the purge
-        message = EmailMessage(email.subject, email.body, settings.DEFAULT_FROM_EMAIL, [email.to])
+        # The From address reads no mail: answers go to the team (ANSM_REPLY_TO_EMAIL).
+        message = EmailMessage(
+            email.subject, email.body, settings.DEFAULT_FROM_EMAIL, [email.to], reply_to=[settings.ANSM_REPLY_TO_EMAIL]
+        )
         email.attempts += 1
         try:
             message.send(using="default")

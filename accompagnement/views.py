@@ -14,9 +14,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accompagnement import workflow
-from accompagnement.eligibility import POPULATION_SOURCE, check_commune, check_epci
-from accompagnement.forms import NEEDS_MAX, DiagnosticRequestForm, EligibilityForm, MessageForm
-from accompagnement.models import DiagnosticRequest, Event, Status
+from accompagnement.eligibility import POPULATION_SOURCE, search_eligibility
+from accompagnement.forms import (
+    NEEDS_MAX,
+    DiagnosticRequestForm,
+    EligibilityForm,
+    EmailAddressForm,
+    InviteForm,
+    MessageForm,
+)
+from accompagnement.models import STATUS_EXPLANATIONS, DiagnosticRequest, Event, FollowUpLink, Status
 from accompagnement.ratelimit import count_post, is_limited
 from catalogue.models import Service
 from territoires.models import Commune, Epci
@@ -44,17 +51,15 @@ def _count(request, scope: str) -> None:
 def ansm(request):
     """What the ANSM is, and an eligibility check by commune or EPCI name, postal code or code."""
     form = EligibilityForm(request.GET or None)
-    results = []
-    if form.is_valid():
-        text = form.cleaned_data["territoire"]
-        communes = Commune.objects.search(text).select_related("epci")[:5]
-        epcis = Epci.objects.search(text)[:3]
-        results = [check_commune(commune) for commune in communes] + [check_epci(epci) for epci in epcis]
-    return render(
-        request,
-        "accompagnement/ansm.html",
-        {"form": form, "results": results, "searched": form.is_bound, "population_source": POPULATION_SOURCE},
-    )
+    found = search_eligibility(form.cleaned_data["territoire"]) if form.is_valid() else None
+    context = {
+        "form": form,
+        "results": found.results if found else [],
+        "more": found.more if found else 0,
+        "searched": form.is_bound,
+        "population_source": POPULATION_SOURCE,
+    }
+    return render(request, "accompagnement/ansm.html", context)
 
 
 _CODE_INSEE = re.compile(r"[0-9][0-9AB][0-9]{3}")
@@ -103,25 +108,11 @@ def request_form(request):
             return redirect("accompagnement:confirmation")
         if form.is_valid():
             _count(request, "demande")
-            data = form.cleaned_data
-            values = {
-                "commune": data["commune"],
-                "epci": data["epci"],
-                "population": data["eligibility"].population,
-                **{name: data[name] for name in ("first_name", "last_name", "role", "email", "phone", "needs")},
-            }
-            try:
-                submission = workflow.submit_request(
-                    values=values,
-                    themes=data["themes"],
-                    services=data["services"],
-                    submission_key=data["submission_key"],
-                )
-            except workflow.OpenRequestExists as error:
-                existing = error.existing
-            else:
-                signed = signing.dumps(submission.request.pk, salt=SIGNER_SALT)
+            submitted = workflow.submit_request(form.submission())
+            if submitted.outcome != workflow.Outcome.OPEN_REQUEST_EXISTS:
+                signed = signing.dumps(submitted.request.pk, salt=SIGNER_SALT)
                 return redirect(f"{reverse('accompagnement:confirmation')}?demande={signed}")
+            existing = submitted.request
     else:
         form = DiagnosticRequestForm(initial=_initial(request))
     context = {
@@ -190,11 +181,34 @@ def resend_link(request):
     return redirect("accompagnement:ansm")
 
 
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def recover_link(request):
+    """ "Retrouver mon lien de suivi": a new link goes to the address on file; the page says the same either way."""
+    form = EmailAddressForm(request.POST or None)
+    if request.method == "POST":
+        if _limited(request, "retrouver"):
+            return _too_many(request)
+        if form.is_valid():
+            _count(request, "retrouver")
+            workflow.send_lost_links(form.cleaned_data["email"])
+            messages.success(
+                request,
+                f"Si une demande a été faite avec l'adresse {form.cleaned_data['email']} ou partagée avec elle, un "
+                "courriel contenant son lien de suivi vient d'y être envoyé. Pensez à vérifier vos courriels "
+                "indésirables.",
+            )
+            return redirect("accompagnement:recover_link")
+    status = 400 if form.errors else 200
+    return render(request, "accompagnement/recover_link.html", {"form": form}, status=status)
+
+
 def _by_token(token: str) -> DiagnosticRequest:
     diagnostic_request = (
         DiagnosticRequest.objects.for_token(token)
         .filter(anonymised_at__isnull=True)
-        .select_related("commune", "epci")
+        .select_related("commune__departement", "epci")
+        .prefetch_related("themes", "services")
         .first()
     )
     if diagnostic_request is None:
@@ -202,38 +216,101 @@ def _by_token(token: str) -> DiagnosticRequest:
     return diagnostic_request
 
 
+def _withdraw(request, diagnostic_request):
+    if request.POST.get("confirme") != "oui":
+        return redirect(f"{request.path}?etape=retrait#retrait")
+    _count(request, "suivi")
+    workflow.withdraw_request(diagnostic_request.pk)
+    messages.success(
+        request,
+        "Votre demande a été retirée : l'équipe ne la traitera plus. Vous pouvez annuler ce retrait pendant "
+        f"{workflow.UNDO_WITHDRAWAL_DAYS} jours depuis cette page.",
+    )
+    return redirect(request.path)
+
+
+def _undo_withdrawal(request, diagnostic_request):
+    _count(request, "suivi")
+    try:
+        workflow.undo_withdrawal(diagnostic_request.pk)
+    except workflow.OpenRequestExists:
+        messages.error(
+            request,
+            "Une autre demande est déjà en cours pour ce territoire : ce retrait ne peut plus être annulé.",
+        )
+    else:
+        messages.success(request, "Le retrait est annulé : votre demande reprend où elle en était.")
+    return redirect(request.path)
+
+
+def _message(request, diagnostic_request):
+    form = MessageForm(request.POST)
+    if not form.is_valid():
+        return form
+    _count(request, "suivi")
+    workflow.post_message(diagnostic_request.pk, body=form.cleaned_data["body"])
+    messages.success(request, "Votre message a été transmis à l'équipe de l'Incubateur des territoires.")
+    return redirect(request.path)
+
+
+def _invite(request, diagnostic_request):
+    form = InviteForm(request.POST)
+    if not form.is_valid():
+        return form
+    _count(request, "suivi")
+    try:
+        workflow.invite_colleague(diagnostic_request.pk, email=form.cleaned_data["email"])
+    except workflow.TooManyColleagues:
+        messages.error(request, f"Une demande se partage avec {workflow.MAX_COLLEAGUES} personnes au plus.")
+    else:
+        messages.success(
+            request, f"Une invitation à suivre la demande vient d'être envoyée à {form.cleaned_data['email']}."
+        )
+    return redirect(request.path)
+
+
+FOLLOW_UP_ACTIONS = {
+    "retirer": _withdraw,
+    "annuler-retrait": _undo_withdrawal,
+    "message": _message,
+    "inviter": _invite,
+}
+
+
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def follow_up(request, token):
-    """The requester's private page: status, public timeline, messages, withdrawal."""
+    """The requester's private page: what was sent, status, public timeline, messages, withdrawal and its undo."""
     diagnostic_request = _by_token(token)
-    form = MessageForm()
+    form, invite_form = MessageForm(), InviteForm()
     if request.method == "POST":
         if _limited(request, "suivi"):
             return _too_many(request)
+        action = FOLLOW_UP_ACTIONS.get(request.POST.get("action", "message"), _message)
         try:
-            if request.POST.get("action") == "retirer":
-                _count(request, "suivi")
-                workflow.withdraw_request(diagnostic_request.pk)
-                messages.success(
-                    request, "Votre demande a été retirée. Vous pouvez en faire une nouvelle à tout moment."
-                )
-                return redirect(request.path)
-            form = MessageForm(request.POST)
-            if form.is_valid():
-                _count(request, "suivi")
-                workflow.post_message(diagnostic_request.pk, body=form.cleaned_data["body"])
-                messages.success(request, "Votre message a été transmis à l'équipe de l'Incubateur des territoires.")
-                return redirect(request.path)
+            outcome = action(request, diagnostic_request)
         except workflow.TransitionNotAllowed:
             messages.error(request, "Cette demande a déjà été traitée : elle ne peut plus être modifiée.")
             return redirect(request.path)
-    events = diagnostic_request.events.filter(kind__in=Event.PUBLIC_KINDS).order_by("created_at", "pk")
+        if isinstance(outcome, MessageForm):
+            form = outcome
+        elif isinstance(outcome, InviteForm):
+            invite_form = outcome
+        else:
+            return outcome
+    events = list(diagnostic_request.events.filter(kind__in=Event.PUBLIC_KINDS).order_by("created_at", "pk"))
     context = {
         "diagnostic_request": diagnostic_request,
         "events": events,
         "form": form,
         "can_act": diagnostic_request.is_open,
-        "statuses": Status,
+        "confirm_withdrawal": diagnostic_request.is_open and request.GET.get("etape") == "retrait",
+        "undo_until": workflow.undo_deadline(diagnostic_request, events),
+        "undo_days": workflow.UNDO_WITHDRAWAL_DAYS,
+        "statuses": [(status, STATUS_EXPLANATIONS[status]) for status in Status],
+        "recap": workflow.request_recap(diagnostic_request),
+        "invite_form": invite_form,
+        "colleagues": diagnostic_request.links.filter(kind=FollowUpLink.Kind.COLLEAGUE),
     }
-    return render(request, "accompagnement/follow_up.html", context, status=400 if form.errors else 200)
+    status = 400 if form.errors or invite_form.errors else 200
+    return render(request, "accompagnement/follow_up.html", context, status=status)

@@ -7,14 +7,16 @@ the trail (who, when, before, after) and queues the e-mails once the transaction
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from enum import StrEnum
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accompagnement.models import DiagnosticRequest, Event, RefusalReason, Status
+from accompagnement.models import DiagnosticRequest, Event, FollowUpLink, RefusalReason, Status
 from accompagnement.outbox import queue_email
+from territoires.models import Commune, Epci
 
 ALLOWED = {
     Status.NEW: {Status.QUALIFYING, Status.DECLINED, Status.WITHDRAWN},
@@ -69,58 +71,123 @@ def follow_up_url(token: str) -> str:
     return f"{settings.SITE_URL}{reverse('accompagnement:follow_up', kwargs={'token': token})}"
 
 
-def _notify_requester(request: DiagnosticRequest, template: str, **context) -> None:
+def _notify_requester(request: DiagnosticRequest, template: str, *, to: str = "", **context) -> None:
+    """Queue an e-mail to the requester (or ``to``): each one carries a working follow-up link of its own."""
+    if "follow_up_url" not in context:
+        context["follow_up_url"] = follow_up_url(FollowUpLink.make(request, kind=FollowUpLink.Kind.EMAIL))
     context = {
         "reference": request.reference,
-        "territory": request.territory_name,
+        "territory": request.territory_label,
         "first_name": request.first_name,
+        "status": request.get_status_display(),
+        "status_explanation": request.status_explanation,
+        "first_answer_days": settings.ANSM_FIRST_ANSWER_WORKING_DAYS,
         **context,
     }
-    queue_email(request, template=template, to=request.email, **context)
+    queue_email(request, template=template, to=to or request.email, **context)
+
+
+def request_recap(request: DiagnosticRequest) -> dict:
+    """What the requester sent, as the confirmation e-mail and the follow-up page repeat it."""
+    return {
+        "territory": request.territory_label,
+        "needs": request.needs,
+        "themes": [theme.name for theme in request.themes.all()],
+        "services": [service.name for service in request.services.all()],
+        "requester": f"{request.first_name} {request.last_name}, {request.get_role_display()}",
+        "email": request.email,
+        "phone": request.phone,
+    }
+
+
+@dataclass(frozen=True)
+class RequestSubmission:
+    """One posted request form, typed: the workflow's only input for a new request."""
+
+    territory: Commune | Epci
+    population: int
+    first_name: str
+    last_name: str
+    role: str
+    email: str
+    phone: str
+    needs: str
+    themes: list
+    services: list
+    submission_key: uuid.UUID
+
+    @property
+    def territory_filter(self) -> dict:
+        return {"commune": self.territory} if isinstance(self.territory, Commune) else {"epci": self.territory}
+
+
+class Outcome(StrEnum):
+    CREATED = "created"
+    ALREADY_SENT = "already_sent"  # the same form posted again (double click, back and resend)
+    OPEN_REQUEST_EXISTS = "open_request_exists"  # the territory already has an open request
 
 
 @dataclass
-class Submission:
+class Submitted:
+    outcome: Outcome
     request: DiagnosticRequest
-    token: str
-    created: bool
+    token: str = ""
 
 
-def submit_request(*, values: dict, themes, services, submission_key: uuid.UUID) -> Submission:
-    """Save a new request and queue its two e-mails; the same form posted twice gives the same request."""
-    existing = DiagnosticRequest.objects.filter(submission_key=submission_key).first()
-    if existing is not None:
-        return Submission(existing, "", created=False)
-    territory = {"commune": values["commune"]} if values.get("commune") else {"epci": values["epci"]}
-    open_request = DiagnosticRequest.objects.open().filter(**territory).first()
+def _already_there(submission: RequestSubmission) -> Submitted | None:
+    """The request this form already made, or the territory's open request: both answer without a duplicate."""
+    again = DiagnosticRequest.objects.filter(submission_key=submission.submission_key).first()
+    if again is not None:
+        return Submitted(Outcome.ALREADY_SENT, again)
+    open_request = DiagnosticRequest.objects.open().filter(**submission.territory_filter).first()
     if open_request is not None:
-        raise OpenRequestExists(open_request)
+        return Submitted(Outcome.OPEN_REQUEST_EXISTS, open_request)
+    return None
+
+
+def submit_request(submission: RequestSubmission) -> Submitted:
+    """Save a new request and queue its two e-mails; the same form posted twice gives the same request, and a
+    territory with an open request gets no second one (checked first, and by the database under a race)."""
+    existing = _already_there(submission)
+    if existing is not None:
+        return existing
     try:
         with transaction.atomic():
-            request = DiagnosticRequest(**values, submission_key=submission_key, consent_at=timezone.now())
+            request = DiagnosticRequest(
+                **submission.territory_filter,
+                population=submission.population,
+                **{
+                    name: getattr(submission, name)
+                    for name in ("first_name", "last_name", "role", "email", "phone", "needs")
+                },
+                submission_key=submission.submission_key,
+                consent_at=timezone.now(),
+            )
             token = request.new_token()
             request.save()
-            request.themes.set(themes)
-            request.services.set(services)
+            request.themes.set(submission.themes)
+            request.services.set(submission.services)
             Event.objects.create(request=request, kind=Event.Kind.STATUS, new_status=Status.NEW)
-            _notify_requester(request, "request_received", follow_up_url=follow_up_url(token))
+            _notify_requester(
+                request, "request_received", follow_up_url=follow_up_url(token), recap=request_recap(request)
+            )
             admin_path = reverse("admin:accompagnement_diagnosticrequest_change", args=[request.pk])
             queue_email(
                 request,
                 template="staff_new_request",
                 to=settings.STAFF_NOTIFICATION_EMAIL,
                 reference=request.reference,
-                territory=request.territory_name,
+                territory=request.territory_label,
                 population=request.population,
                 admin_url=f"{settings.SITE_URL}{admin_path}",
             )
     except IntegrityError:
-        # A concurrent post won the race: either the same form (same key) or the same territory.
-        again = DiagnosticRequest.objects.filter(submission_key=submission_key).first()
-        if again is not None:
-            return Submission(again, "", created=False)
-        raise OpenRequestExists(DiagnosticRequest.objects.open().filter(**territory).first()) from None
-    return Submission(request, token, created=True)
+        # A concurrent post won the race: the same form (same key) or another one for the same territory.
+        existing = _already_there(submission)
+        if existing is None:
+            raise
+        return existing
+    return Submitted(Outcome.CREATED, request, token)
 
 
 def move_request(request_id: int, *, to: str, by, note: str = "", reason: str = "") -> DiagnosticRequest:
@@ -141,7 +208,6 @@ def move_request(request_id: int, *, to: str, by, note: str = "", reason: str = 
             _notify_requester(
                 request,
                 "status_changed",
-                status=Status(to).label,
                 reason=RefusalReason(reason).label if reason else "",
                 note=note,
             )
@@ -149,8 +215,51 @@ def move_request(request_id: int, *, to: str, by, note: str = "", reason: str = 
 
 
 def withdraw_request(request_id: int, *, note: str = "") -> DiagnosticRequest:
-    """The requester gives up their request from the follow-up page."""
+    """The requester gives up their request from the follow-up page (after confirming it)."""
     return move_request(request_id, to=Status.WITHDRAWN, by=None, note=note)
+
+
+# A requester who withdrew by mistake may take it back for this long; after that, a new request is the way.
+UNDO_WITHDRAWAL_DAYS = 30
+
+
+def undo_deadline(request: DiagnosticRequest, events=None):
+    """Until when the requester may take back their own withdrawal, or None when they may not."""
+    if request.status != Status.WITHDRAWN:
+        return None
+    events = events if events is not None else request.events.filter(kind=Event.Kind.STATUS)
+    last = max((event for event in events if event.kind == Event.Kind.STATUS), key=_position, default=None)
+    if last is None or last.new_status != Status.WITHDRAWN or last.author_id is not None or not last.old_status:
+        return None  # withdrawn by staff, or nothing to go back to
+    deadline = last.created_at + timedelta(days=UNDO_WITHDRAWAL_DAYS)
+    return deadline if timezone.now() < deadline else None
+
+
+def _position(event: Event):
+    return (event.created_at, event.pk)
+
+
+def undo_withdrawal(request_id: int) -> DiagnosticRequest:
+    """Put a request the requester withdrew back where it was; refused once another request is open."""
+    with transaction.atomic():
+        request = DiagnosticRequest.objects.select_for_update().get(pk=request_id)
+        if undo_deadline(request) is None:
+            raise TransitionNotAllowed(request.status, request.status)
+        territory = {"commune": request.commune_id} if request.commune_id else {"epci": request.epci_id}
+        other = DiagnosticRequest.objects.open().filter(**territory).exclude(pk=request.pk).first()
+        if other is not None:
+            raise OpenRequestExists(other)
+        back_to = request.events.filter(kind=Event.Kind.STATUS).latest("created_at", "pk").old_status
+        request.status = back_to
+        request.save(update_fields=["status", "updated_at"])
+        Event.objects.create(
+            request=request,
+            kind=Event.Kind.STATUS,
+            old_status=Status.WITHDRAWN,
+            new_status=back_to,
+            body="Retrait annulé par le demandeur.",
+        )
+    return request
 
 
 def assign_request(request_id: int, *, to_user, by) -> DiagnosticRequest:
@@ -183,7 +292,7 @@ def post_message(request_id: int, *, body: str, by=None, internal: bool = False)
                 if request.assignee and request.assignee.email
                 else settings.STAFF_NOTIFICATION_EMAIL,
                 reference=request.reference,
-                territory=request.territory_name,
+                territory=request.territory_label,
                 body=body,
                 admin_url=admin_url(request),
             )
@@ -258,3 +367,56 @@ def _shown(value) -> str:
 def person(user) -> str:
     """How staff name a colleague in the trail: full name, else login."""
     return (user.get_full_name() or user.get_username()) if user else ""
+
+
+# A lost link is sent again at most this often per request and address, however often someone asks.
+RECOVERY_INTERVAL = timedelta(minutes=15)
+MAX_COLLEAGUES = 5
+
+
+def send_lost_links(email: str) -> None:
+    """E-mail a new follow-up link of every request of ``email`` (as requester or invited colleague), to the
+    address on file; nothing tells the person asking whether any exists."""
+    requests = DiagnosticRequest.objects.filter(anonymised_at__isnull=True).select_related(
+        "commune__departement", "epci"
+    )
+    as_requester = list(requests.filter(email__iexact=email)[:20])
+    as_colleague = FollowUpLink.objects.filter(kind=FollowUpLink.Kind.COLLEAGUE, email__iexact=email)
+    colleague_of = {link.request_id: link.email for link in as_colleague}
+    recipients = [(request, request.email) for request in as_requester]
+    recipients += [(request, colleague_of[request.pk]) for request in requests.filter(pk__in=list(colleague_of)[:20])]
+    since = timezone.now() - RECOVERY_INTERVAL
+    with transaction.atomic():
+        for request, address in recipients:
+            recent = request.links.filter(kind=FollowUpLink.Kind.RECOVERY, email=address, created_at__gte=since)
+            if recent.exists():
+                continue
+            token = FollowUpLink.make(request, kind=FollowUpLink.Kind.RECOVERY, email=address)
+            _notify_requester(request, "follow_up_link", to=address, follow_up_url=follow_up_url(token))
+
+
+class TooManyColleagues(Exception):
+    """A request can be shared with a few colleagues only."""
+
+
+def invite_colleague(request_id: int, *, email: str) -> FollowUpLink:
+    """Give a colleague (the maire, an adjoint) a follow-up link of their own and e-mail it to them."""
+    with transaction.atomic():
+        request = DiagnosticRequest.objects.select_for_update().get(pk=request_id)
+        if not request.is_open:
+            raise TransitionNotAllowed(request.status, request.status)
+        colleagues = request.links.filter(kind=FollowUpLink.Kind.COLLEAGUE)
+        if colleagues.filter(email__iexact=email).exists():
+            return colleagues.get(email__iexact=email)
+        if colleagues.count() >= MAX_COLLEAGUES:
+            raise TooManyColleagues
+        token = FollowUpLink.make(request, kind=FollowUpLink.Kind.COLLEAGUE, email=email)
+        _notify_requester(
+            request,
+            "colleague_invited",
+            to=email,
+            follow_up_url=follow_up_url(token),
+            inviter=f"{request.first_name} {request.last_name} ({request.get_role_display()})",
+        )
+        request.save(update_fields=["updated_at"])
+    return request.links.get(kind=FollowUpLink.Kind.COLLEAGUE, email=email)

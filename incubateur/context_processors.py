@@ -13,4 +13,5 @@ def site(request):
         "retention_months": settings.PERSONAL_DATA_RETENTION_MONTHS,
         "commune_threshold": settings.ANSM_COMMUNE_MAX_POPULATION,
         "epci_threshold": settings.ANSM_EPCI_MAX_POPULATION,
+        "first_answer_days": settings.ANSM_FIRST_ANSWER_WORKING_DAYS,
     }

@@ -237,6 +237,8 @@ MAILERS = mailers(os.environ, development=DEVELOPMENT)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Incubateur des territoires <ne-pas-repondre@anct.gouv.fr>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 STAFF_NOTIFICATION_EMAIL = os.environ.get("STAFF_NOTIFICATION_EMAIL", "contactincubateur@anct.gouv.fr")
+# Where a requester's answer to an ANSM e-mail goes (the From address does not read its mail).
+ANSM_REPLY_TO_EMAIL = os.environ.get("ANSM_REPLY_TO_EMAIL") or STAFF_NOTIFICATION_EMAIL
 
 # ---------------------------------------------------------------- background tasks
 

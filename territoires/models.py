@@ -120,13 +120,18 @@ class Epci(models.Model):
 
 class CommuneQuerySet(TerritoryQuerySet):
     def search(self, text: str):
-        """Communes matching ``text`` by INSEE code, postal code or name, the most relevant first."""
+        """Communes matching ``text`` by postal code, INSEE code or name, the most relevant first.
+
+        Five digits are first a postal code (what a secrétaire de mairie types), then an INSEE code: "15190"
+        is Condat and the eight other communes of that postal code before Saint-Hippolyte, INSEE 15190.
+        """
         text = text.replace("\x00", "").strip()
         if INSEE_CODE.match(text):
+            code = text.upper()
             return (
-                self.filter(Q(code_insee=text.upper()) | Q(codes_postaux__contains=[text]))
-                .annotate(rang=Case(When(code_insee=text.upper(), then=Value(0)), default=Value(1)))
-                .order_by("rang", F("population").desc(nulls_last=True), "nom")
+                self.filter(Q(code_insee=code) | Q(codes_postaux__contains=[code]))
+                .annotate(rang=Case(When(codes_postaux__contains=[code], then=Value(0)), default=Value(1)))
+                .order_by("rang", "nom_recherche", "code_insee")
             )
         if text.isdigit():
             if len(text) > 5:
@@ -137,6 +142,13 @@ class CommuneQuerySet(TerritoryQuerySet):
                 .order_by(F("population").desc(nulls_last=True), "nom")
             )
         return self._name_matches(text, bigger_first="population")
+
+    def with_postal_code(self, text: str):
+        """The communes of a postal code, when ``text`` is one (five digits); otherwise none."""
+        text = text.strip()
+        if not (len(text) == 5 and text.isdigit()):
+            return self.none()
+        return self.filter(codes_postaux__contains=[text]).order_by("nom_recherche", "code_insee")
 
 
 class Commune(models.Model):
@@ -172,3 +184,17 @@ class Commune(models.Model):
 
     def __str__(self):
         return f"{self.nom} ({self.departement_id})"
+
+    @property
+    def postal_codes_label(self) -> str:
+        """Its postal codes, the first three and a count of the others (Paris has 21)."""
+        if not self.codes_postaux:
+            return "code postal inconnu"
+        shown = ", ".join(self.codes_postaux[:3])
+        others = len(self.codes_postaux) - 3
+        return f"{shown} et {others} autre{'s' if others > 1 else ''}" if others > 0 else shown
+
+    @property
+    def label(self) -> str:
+        """Name, postal codes and département: what tells apart Condat (Cantal) and Condat (Lot)."""
+        return f"{self.nom} ({self.postal_codes_label}) — {self.departement.nom} ({self.departement_id})"

@@ -72,19 +72,30 @@
       close();
     }
 
-    function render(results) {
+    function describe(item) {
+      // Name, postal codes and département, so that Condat (Cantal) and Condat (Lot) are told apart.
+      var parts = [item.nom];
+      if (item.codes_postaux && item.codes_postaux.length) {
+        parts.push(item.codes_postaux.slice(0, 3).join(", ") + (item.codes_postaux.length > 3 ? "…" : ""));
+      }
+      if (item.departement_nom) {
+        parts.push(item.departement_nom + " (" + item.departement + ")");
+      }
+      var population = item.population !== null && item.population !== undefined
+        ? ", " + item.population.toLocaleString("fr-FR") + " hab." : "";
+      return parts.join(" — ") + population;
+    }
+
+    function render(results, total) {
       list.innerHTML = "";
       options = results.map(function (item, i) {
         var option = document.createElement("li");
-        var detail = item.departement_nom ? " — " + item.departement_nom : "";
-        var population = item.population !== null && item.population !== undefined
-          ? ", " + item.population.toLocaleString("fr-FR") + " hab." : "";
         option.id = listId + "-option-" + i;
         option.className = "portail-autocomplete__option";
         option.setAttribute("role", "option");
         option.setAttribute("aria-selected", "false");
         option.setAttribute("data-value", item.nom + " (" + item[codeField] + ")");
-        option.textContent = item.nom + detail + population;
+        option.textContent = describe(item);
         option.addEventListener("mousedown", function (event) {
           event.preventDefault();
           choose(i);
@@ -92,10 +103,19 @@
         list.appendChild(option);
         return option;
       });
+      var more = total - options.length;
+      if (more > 0) {
+        var note = document.createElement("li");
+        note.className = "portail-autocomplete__more";
+        note.setAttribute("role", "presentation");
+        note.textContent = "… et " + more + " autre" + (more > 1 ? "s" : "") + " : précisez le nom ou tapez le code postal.";
+        list.appendChild(note);
+      }
       list.hidden = options.length === 0;
       input.setAttribute("aria-expanded", options.length ? "true" : "false");
       status.textContent = options.length
-        ? options.length + " suggestion" + (options.length > 1 ? "s" : "") + ", utilisez les flèches pour choisir."
+        ? total + " suggestion" + (total > 1 ? "s" : "") + (more > 0 ? ", " + options.length + " affichées" : "")
+          + ", utilisez les flèches pour choisir."
         : "Aucune suggestion.";
       active = -1;
     }
@@ -109,13 +129,15 @@
         return;
       }
       lastQuery = query;
-      fetch(endpoint + "?page_size=8&q=" + encodeURIComponent(query), { headers: { Accept: "application/json" } })
+      // A postal code shows every commune it covers (46 at most in France); a name, the first twelve.
+      var size = /^[0-9]{5}$/.test(query) ? 60 : 12;
+      fetch(endpoint + "?page_size=" + size + "&q=" + encodeURIComponent(query), { headers: { Accept: "application/json" } })
         .then(function (response) {
           return response.ok ? response.json() : { results: [] };
         })
         .then(function (data) {
           if (input.value.trim() === query) {
-            render(data.results || []);
+            render(data.results || [], data.count || 0);
           }
         })
         .catch(function () {

@@ -132,7 +132,7 @@ def test_the_largest_eligible_epci_is_accepted(client, form_data):
         ({"commune": "", "epci": ""}, "commune", "Indiquez la commune ou l'intercommunalité"),
         ({"epci": "200070332"}, "commune", "pas les deux"),
         ({"commune": "00000"}, "commune", "Aucune commune ne correspond"),
-        ({"commune": "saint"}, "commune", "Plusieurs territoires correspondent"),
+        ({"commune": "saint"}, "commune", "Plus de 10 communes correspondent"),
         ({"email": "pas-une-adresse"}, "email", "Adresse électronique invalide"),
         ({"phone": "12"}, "phone", "Numéro de téléphone invalide"),
         ({"needs": "trop court"}, "needs", "au moins 20 caractères"),

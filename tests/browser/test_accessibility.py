@@ -65,12 +65,19 @@ def test_forms_with_errors_pass_axe(page, demo_data):
     assert page.title().startswith("Erreur – ")
     problems["formulaire de demande"] = page_problems(page)
 
+    page.get_by_role("combobox", name="Commune").fill("15190")
+    page.get_by_role("button", name="Envoyer ma demande").click()
+    page.get_by_role("group", name="Laquelle est votre commune ?").wait_for()
+    problems["formulaire, choix de la commune"] = page_problems(page)
+
     page.goto("/accompagnement/?territoire=x")
     problems["éligibilité"] = page_problems(page)
 
     page.goto(_follow_up_path())
     page.get_by_role("button", name="Envoyer le message").click()
     problems["message de suivi"] = page_problems(page)
+    page.get_by_role("button", name="Retirer ma demande").click()
+    problems["confirmation du retrait"] = page_problems(page)
 
     assert {name: found for name, found in problems.items() if found} == {}
 

@@ -127,7 +127,8 @@ def test_the_request_form_with_mistakes_is_styled_and_clean_in_production(deploy
 def test_a_request_goes_through_the_task_worker_to_the_requester_s_mailbox(deployed_page, deployed_site):
     sent_before = len(deployed_site.emails())
     deployed_page.goto("/accompagnement/demande/?service=espace-sur-demande", wait_until="networkidle")
-    pick_with_keyboard(deployed_page, "Commune", "Lalouv", "Lalouvesc")
+    # Condat's postal code, shared by nine communes and equal to Saint-Hippolyte's INSEE code.
+    pick_with_keyboard(deployed_page, "Commune", "15190", "^Condat — 15190 — Cantal")
     fill_requester(deployed_page)
     deployed_page.get_by_role("button", name="Envoyer ma demande").click()
     assert deployed_page.locator("h1").inner_text() == "Votre demande a bien été envoyée"
@@ -137,10 +138,13 @@ def test_a_request_goes_through_the_task_worker_to_the_requester_s_mailbox(deplo
         time.sleep(0.3)
     to_requester = [mail for mail in deployed_site.emails() if "To: secretariat@mairie-exemple.fr" in mail]
     assert to_requester, f"no e-mail from the worker:\n{deployed_site.log('worker')[-2000:]}"
-    link = FOLLOW_UP.search(to_requester[-1].replace("=\n", "")).group()
+    sent = to_requester[-1].replace("=\n", "")
+    link = FOLLOW_UP.search(sent).group()
+    assert "Reply-To: contactincubateur@anct.gouv.fr" in sent
+    assert "Condat (Cantal, 15)" in sent and "5 jours ouvr" in sent  # the recap names the département
 
     deployed_page.goto(link, wait_until="networkidle")
-    assert "Lalouvesc" in deployed_page.locator("main").inner_text()
+    assert "Condat (Cantal, 15)" in deployed_page.locator("main").inner_text()
     assert dsfr_problems(deployed_page) == []
     assert page_problems(deployed_page) == []
     assert deployed_page.problems == []

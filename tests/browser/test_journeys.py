@@ -38,7 +38,9 @@ def fill_requester(page) -> None:
     page.get_by_role("textbox", name="Nom", exact=True).fill("Durand")
     page.get_by_label("Fonction").select_option("secretaire")
     page.get_by_label("Adresse électronique").fill("secretariat@mairie-exemple.fr")
-    page.get_by_label("Vos besoins").fill("Nous voulons réserver la salle des fêtes en ligne et partager l'agenda.")
+    page.get_by_label("Votre besoin, avec vos mots").fill(
+        "Nous voulons réserver la salle des fêtes en ligne et partager l'agenda."
+    )
     page.get_by_label("J'accepte que ces informations").check(force=True)  # the DSFR draws its own box
 
 
@@ -77,7 +79,7 @@ def test_a_commune_too_large_is_told_why(page):
     page.goto("/accompagnement/demande/")
     pick_with_keyboard(page, "Commune", "Annecy", "Annecy")
     fill_requester(page)
-    page.get_by_role("checkbox", name="Données, cartes et adresses", exact=True).check(force=True)
+    page.get_by_role("checkbox", name=re.compile("^Données, cartes et adresses")).check(force=True)
     page.get_by_role("button", name="Envoyer ma demande").click()
 
     error = page.locator("#id_commune-error, [id^='id_commune'][id$='error'], .fr-error-text").first
@@ -152,4 +154,4 @@ def test_a_need_no_service_covers_goes_to_the_request_form_with_the_words_typed(
     page.locator("main").get_by_role("link", name="Décrire votre besoin").click()
 
     page.wait_for_url("**/accompagnement/demande/?besoin=*")
-    assert page.get_by_label("Vos besoins").input_value() == "cimetière"
+    assert page.get_by_label("Votre besoin, avec vos mots").input_value() == "cimetière"
