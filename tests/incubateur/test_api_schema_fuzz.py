@@ -63,4 +63,5 @@ def demo(db, territories, settings):
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 def test_the_api_answers_every_generated_request_as_documented(case):
-    case.call_and_validate(excluded_checks=[positive_data_acceptance])
+    # The WSGI transport does not undo gzip as an HTTP client does: ask for the plain body (gzip has its tests).
+    case.call_and_validate(headers={"Accept-Encoding": "identity"}, excluded_checks=[positive_data_acceptance])
