@@ -49,7 +49,7 @@ def test_an_open_request_for_the_same_territory_is_shown_not_duplicated(client, 
 
     html = unescape(response.content.decode())
     assert DiagnosticRequest.objects.count() == 1
-    assert "Une demande est déjà en cours pour Lalouvesc" in html and "Renvoyer le lien de suivi" in html
+    assert "Une demande est déjà en cours pour Lalouvesc (Ardèche, 07)" in html and "Renvoyer le lien de suivi" in html
     # A stranger learns nothing more: not the reference, not the status, not the requester's address.
     assert submitted.reference not in html and f"{submitted.pk:05d}" not in html
     assert "en qualification" not in html and "(nouvelle)" not in html
