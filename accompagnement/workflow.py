@@ -171,7 +171,6 @@ def submit_request(submission: RequestSubmission) -> Submitted:
             _notify_requester(
                 request, "request_received", follow_up_url=follow_up_url(token), recap=request_recap(request)
             )
-            admin_path = reverse("admin:accompagnement_diagnosticrequest_change", args=[request.pk])
             queue_email(
                 request,
                 template="staff_new_request",
@@ -179,7 +178,7 @@ def submit_request(submission: RequestSubmission) -> Submitted:
                 reference=request.reference,
                 territory=request.territory_label,
                 population=request.population,
-                admin_url=f"{settings.SITE_URL}{admin_path}",
+                admin_url=admin_url(request),
             )
     except IntegrityError:
         # A concurrent post won the race: the same form (same key) or another one for the same territory.
