@@ -4,12 +4,13 @@ A département with fewer requests than ``MIN_COUNT_SHOWN`` is never shown alone
 up in one line, so a small count cannot point to one commune's request.
 """
 
+import json
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import CharField, Count, F, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, TruncMonth
-from django.utils import formats
+from django.utils import formats, timezone
 
 from accompagnement.api import MIN_COUNT_SHOWN
 from accompagnement.models import DiagnosticRequest, Event, Status
@@ -20,14 +21,58 @@ GROUPED_LABEL = f"Autres départements (moins de {MIN_COUNT_SHOWN} demandes chac
 
 
 @dataclass
+class Chart:
+    """A chart of the DSFR (``@gouvfr/dsfr-chart`` web component): its tag and its attributes, already text."""
+
+    tag: str
+    attributes: dict[str, str]
+
+
+@dataclass
 class Table:
     slug: str
     title: str
     columns: list[str]
     rows: list[list]
+    chart: Chart | None = field(default=None)
 
 
-def _requests_by_departement() -> list[list]:
+def bar_chart(rows: list[list], *, series: str, horizontal: bool = False) -> Chart | None:
+    """The bars of a table's rows (label, count); horizontal ones tall enough for every label."""
+    if not rows:
+        return None
+    attributes = {
+        "x": json.dumps([[str(label) for label, _ in rows]], ensure_ascii=False),
+        "y": json.dumps([[count for _, count in rows]]),
+        "name": json.dumps([series], ensure_ascii=False),
+        "unit-tooltip": series,
+        "selected-palette": "default",
+    }
+    if horizontal:
+        # Width over height: about two bars for each unit of width, so that 50 services stay readable.
+        attributes |= {"horizontal": "true", "aspect-ratio": f"{max(0.4, min(2.5, 24 / (len(rows) + 2))):.2f}"}
+    else:
+        attributes["aspect-ratio"] = "3"
+    return Chart("bar-chart", attributes)
+
+
+def map_chart(counts: dict[str, int], *, total: int, series: str, date: str) -> Chart | None:
+    """A map by département of ``counts`` (code: count): only the départements it is given are coloured."""
+    if not counts:
+        return None
+    attributes = {
+        "data": json.dumps(counts),
+        "value": str(total),
+        "name": series,
+        "date": date,
+        "level": "dep",
+        "selected-palette": "sequentialAscending",
+    }
+    return Chart("map-chart", attributes)
+
+
+def _requests_by_departement() -> tuple[list[list], dict[str, int]]:
+    """The table's rows (under the threshold added up in one line) and the counts shown, by département code."""
     main_member = Commune.objects.filter(epci=OuterRef("epci")).order_by("-population").values("departement_id")[:1]
     counts = (
         DiagnosticRequest.objects.annotate(
@@ -38,13 +83,14 @@ def _requests_by_departement() -> list[list]:
         .order_by("code")
     )
     names = dict(Departement.objects.values_list("code", "nom"))
-    shown, grouped = [], 0
+    shown, by_code, grouped = [], {}, 0
     for row in counts:
         if row["n"] >= MIN_COUNT_SHOWN and row["code"]:
             shown.append([f"{names[row['code']]} ({row['code']})", row["n"]])
+            by_code[row["code"]] = row["n"]
         else:
             grouped += row["n"]
-    return shown + ([[GROUPED_LABEL, grouped]] if grouped else [])
+    return shown + ([[GROUPED_LABEL, grouped]] if grouped else []), by_code
 
 
 def _requests_by_month() -> list[list]:
@@ -97,17 +143,24 @@ def _usages_by_departement() -> list[list]:
 
 
 def public_tables() -> list[Table]:
-    """Every table of the « Chiffres » page, in its order; each is also a CSV download."""
+    """Every table of the « Chiffres » page, in its order, with its chart; each is also a CSV download."""
+    by_departement, shown_by_code = _requests_by_departement()
+    by_month, by_status, by_theme = _requests_by_month(), _requests_by_status(), _requests_by_theme()
+    by_service, usages_by_departement = _usages_by_service(), _usages_by_departement()
+    total = sum(count for _, count in by_departement)
+    today = formats.date_format(timezone.localdate(), "j F Y")
     return [
         Table("demandes-par-departement", "Demandes d'accompagnement par département", ["département", "demandes"],
-              _requests_by_departement()),
-        Table("demandes-par-mois", "Demandes d'accompagnement par mois", ["mois", "demandes"], _requests_by_month()),
-        Table("demandes-par-statut", "Demandes d'accompagnement par statut", ["statut", "demandes"],
-              _requests_by_status()),
+              by_departement, map_chart(shown_by_code, total=total, series="Demandes d'accompagnement", date=today)),
+        Table("demandes-par-mois", "Demandes d'accompagnement par mois", ["mois", "demandes"], by_month,
+              bar_chart(by_month, series="demandes")),
+        Table("demandes-par-statut", "Demandes d'accompagnement par statut", ["statut", "demandes"], by_status,
+              bar_chart(by_status, series="demandes", horizontal=True)),
         Table("demandes-par-thematique", "Demandes d'accompagnement par thématique", ["thématique", "demandes"],
-              _requests_by_theme()),
+              by_theme, bar_chart(by_theme, series="demandes", horizontal=True)),
         Table("utilisations-par-service", "Utilisations vérifiées par service", ["service", "utilisations"],
-              _usages_by_service()),
+              by_service, bar_chart(by_service, series="utilisations", horizontal=True)),
         Table("utilisations-par-departement", "Utilisations vérifiées par département", ["département",
-              "utilisations"], _usages_by_departement()),
+              "utilisations"], usages_by_departement, bar_chart(usages_by_departement, series="utilisations",
+              horizontal=True)),
     ]  # fmt: skip

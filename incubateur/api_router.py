@@ -1,14 +1,25 @@
 """The API's one router: each app registers its read-only viewsets here, under /api/."""
 
-from rest_framework.routers import DefaultRouter
+from django.urls import reverse
+from rest_framework.routers import APIRootView, DefaultRouter
 
 from catalogue.api import PorteurViewSet, ServiceViewSet, ThematiqueViewSet
 from consultation.api import ContributionViewSet, EnjeuViewSet, InvestigationViewSet
 from territoires.api import CommuneViewSet, DepartementViewSet, EpciViewSet, RegionViewSet
 
 
+class RootView(APIRootView):
+    """The API's root: its lists, and the public aggregate figures (page and CSV tables) beside them."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        response.data["chiffres"] = request.build_absolute_uri(reverse("figures"))
+        return response
+
+
 class Router(DefaultRouter):
     include_format_suffixes = False
+    APIRootView = RootView
 
 
 router = Router()

@@ -302,7 +302,11 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API du portail de l'Incubateur des territoires",
-    "DESCRIPTION": "Données publiques en lecture seule : territoires, catalogue de services, consultation 2021.",
+    "DESCRIPTION": (
+        "Données publiques en lecture seule : territoires, catalogue de services, consultation 2021. Les chiffres "
+        "agrégés des demandes d'accompagnement et des utilisations des services (carte, graphiques, tableaux en "
+        "CSV) sont publiés sur la page [Chiffres](/chiffres/)."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,

@@ -43,3 +43,33 @@ def saved_request(**fields) -> tuple[DiagnosticRequest, str]:
     token = request.new_token()
     request.save()
     return request, token
+
+
+def requests_in_departements(counts: dict[str, int]) -> list[DiagnosticRequest]:
+    """``counts[code]`` requests from as many small communes of each département, spread over three months,
+    statuses and the catalogue's first thématiques; each names a person, as every real request does."""
+    from datetime import timedelta
+
+    from accompagnement.models import Status
+    from catalogue.models import Thematique
+    from territoires.models import Commune
+
+    themes = list(Thematique.objects.order_by("name")[:3])
+    statuses = [Status.NEW, Status.QUALIFYING, Status.SCHEDULED]
+    made = []
+    for code, count in counts.items():
+        for commune in Commune.objects.filter(departement_id=code, population__lt=3500).order_by("code_insee")[:count]:
+            request, _ = saved_request(
+                commune_id=commune.code_insee,
+                population=commune.population,
+                email=f"secretariat@mairie-{commune.code_insee}.fr",
+                last_name=f"Personne-{commune.code_insee}",
+                status=statuses[len(made) % 3],
+            )
+            if themes:
+                request.themes.add(themes[len(made) % len(themes)])
+            DiagnosticRequest.objects.filter(pk=request.pk).update(
+                created_at=timezone.now() - timedelta(days=31 * (len(made) % 3))
+            )
+            made.append(request)
+    return made
