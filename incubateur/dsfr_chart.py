@@ -60,7 +60,10 @@ def patch(script: str) -> str:
     for pattern, replacement, places in PATCHES:
         script, found = pattern.subn(replacement, script)
         if found != places:
-            raise VendorError(f"{pattern.pattern!r} matched {found} places of DSFRChart.js, not {places}.")
+            raise VendorError(
+                f"{pattern.pattern!r} trouvé {found} fois dans DSFRChart.js au lieu de {places} : cette version a "
+                "changé les infobulles, revoir les adaptations de incubateur/dsfr_chart.py."
+            )
     return script
 
 
@@ -79,10 +82,12 @@ def build() -> dict[str, bytes]:
     version = locked_version()
     manifest = SOURCE / "package.json"
     if not manifest.exists():
-        raise VendorError(f"{PACKAGE} is missing from node_modules/: run `npm ci`.")
+        raise VendorError(f"{PACKAGE} manque dans node_modules/ : lancer `npm ci`.")
     installed = json.loads(manifest.read_text(encoding="utf-8"))["version"]
     if installed != version:
-        raise VendorError(f"node_modules/ holds {PACKAGE} {installed}, package-lock.json {version}: run `npm ci`.")
+        raise VendorError(
+            f"node_modules/ contient {PACKAGE} {installed}, package-lock.json fixe {version} : lancer `npm ci`."
+        )
     files = {name: (SOURCE / path).read_bytes() for name, path in FILES.items()}
     files["DSFRChart.js"] = patch(files["DSFRChart.js"].decode("utf-8")).encode("utf-8")
     files["README.md"] = readme(version).encode("utf-8")
@@ -90,7 +95,8 @@ def build() -> dict[str, bytes]:
 
 
 def write() -> Path:
+    files = build()
     OUTPUT.mkdir(parents=True, exist_ok=True)
-    for name, content in build().items():
+    for name, content in files.items():
         (OUTPUT / name).write_bytes(content)
     return OUTPUT

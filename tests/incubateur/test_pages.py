@@ -182,3 +182,14 @@ def test_the_browsers_favicon_request_finds_the_dsfr_icon(client):
 
     assert (response.status_code, response["Location"]) == (301, "/static/dsfr/dist/favicon/favicon.ico")
     assert finders.find("dsfr/dist/favicon/favicon.ico")
+
+
+@pytest.mark.django_db
+def test_the_api_root_docs_and_schema_lead_to_the_public_figures(client):
+    root = client.get("/api/", HTTP_ACCEPT="application/json").json()
+    docs = client.get("/api/docs/").content.decode()
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+
+    assert root["chiffres"] == "http://testserver/chiffres/"
+    assert 'href="/chiffres/"' in docs
+    assert "[Chiffres](/chiffres/)" in schema["info"]["description"]
