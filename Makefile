@@ -19,7 +19,8 @@ $(STAMP): requirements.lock | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	touch $(STAMP)
 
-# axe-core, injected into pages by the browser tests (package-lock.json pins it).
+# axe-core, injected into pages by the browser tests, and @gouvfr/dsfr-chart, whose copy in static/vendor/ a test
+# compares with it (package-lock.json pins both).
 $(NODE_STAMP): package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
