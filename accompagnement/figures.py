@@ -50,7 +50,7 @@ def bar_chart(rows: list[list], *, series: str, horizontal: bool = False) -> Cha
     }
     if horizontal:
         # Width over height: about two bars for each unit of width, so that 50 services stay readable.
-        attributes |= {"horizontal": "true", "aspect-ratio": f"{max(0.4, min(2.5, 24 / (len(rows) + 2))):.2f}"}
+        attributes |= {"horizontal": "true", "aspect-ratio": f"{max(0.4, min(5, 24 / (len(rows) + 2))):.2f}"}
     else:
         attributes["aspect-ratio"] = "3"
     return Chart("bar-chart", attributes)
