@@ -149,7 +149,9 @@ class DeployedSite:
         last_error = None
         while True:
             try:
-                with urllib.request.urlopen(f"{url}/sante/", context=context, timeout=10) as response:
+                # Behind a balancer (no TLS here), production redirects plain HTTP unless the proxy says HTTPS.
+                request = urllib.request.Request(f"{url}/sante/", headers={"X-Forwarded-Proto": "https"})
+                with urllib.request.urlopen(request, context=context, timeout=10) as response:
                     if response.status == 200:
                         return
             except OSError as error:

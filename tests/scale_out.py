@@ -183,7 +183,11 @@ def check_request_flow(next_server, emails, *, forwarded_for: str, timeout: floa
     follow_up = visitor.get(next_server(), links[0]) if links else None
 
     assert form.status == 200, form.status
-    assert posted.status == 302 and "/confirmation/" in posted.location, (posted.status, posted.text[:2000])
+    assert posted.status == 302 and "?demande=" in posted.location, (
+        posted.status,
+        posted.location,
+        posted.text[:2000],
+    )
     assert confirmation.status == 200 and "Sa référence" in confirmation.text, confirmation.text[:500]
     assert links, "the worker sent no e-mail with the follow-up link"
     assert follow_up.status == 200 and "Lalouvesc" in follow_up.text, (follow_up.status, follow_up.text[:500])

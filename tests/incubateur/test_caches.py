@@ -66,3 +66,44 @@ def test_public_pages_are_served_when_the_shared_cache_does_not_answer(territori
     )
     assert [answer["X-Page-Cache"] for answer in answers] == ["miss", "miss"]
     assert "Shared cache unavailable" in caplog.text
+
+
+@pytest.fixture
+def shared_cache():
+    """Both caches in one Redis (fakeredis: a Redis in memory, as no test may need a server of the machine)."""
+    import fakeredis
+
+    settings = caches({"CACHE_URL": "redis://cache.internal:6379/0"})
+    redis = {"connection_class": fakeredis.FakeRedisConnection, "server": fakeredis.FakeServer()}
+    for cache in settings.values():
+        cache["OPTIONS"] = {**cache["OPTIONS"], **redis}
+    with override_settings(CACHES=settings):
+        yield
+
+
+def _another_server():
+    # What a process of its own starts with: new connections to the cache, nothing built in its memory.
+    from asgiref.local import Local
+    from django.core.cache import caches as handler
+
+    from core import pagecache
+
+    handler._connections = Local(handler.thread_critical)
+    pagecache._BUILT.clear()
+
+
+@pytest.mark.django_db
+def test_with_a_shared_cache_a_page_built_by_one_server_is_served_by_the_next_until_a_write(territories, shared_cache):
+    from tests.catalogue.factories import ServiceFactory
+
+    first = Client().get("/services/")
+    _another_server()
+    second = Client().get("/services/")
+    ServiceFactory(name="Registre des arrêtés")
+    _another_server()
+    third = Client().get("/services/")
+
+    assert [first["X-Page-Cache"], second["X-Page-Cache"], third["X-Page-Cache"]] == ["miss", "hit", "miss"]
+    assert second.content == first.content
+    assert "Registre des arrêtés" not in second.content.decode()
+    assert "Registre des arrêtés" in third.content.decode()
