@@ -180,7 +180,7 @@ def check_request_flow(next_server, emails, *, forwarded_for: str, timeout: floa
     links = []
     while not links and time.monotonic() < deadline:
         # The file backend writes the message as sent: quoted-printable cuts a long link across lines.
-        links = [link for text in emails() for link in FOLLOW_UP.findall(quopri.decodestring(text).decode())]
+        links = [link for text in emails() for link in FOLLOW_UP.findall(quopri.decodestring(text.encode()).decode())]
         time.sleep(0.2)
     follow_up = visitor.get(next_server(), links[0]) if links else None
 
