@@ -145,6 +145,7 @@ def main():
     parser.add_argument("--duration", type=int, default=8, help="seconds of each wrk run")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--cache-url", default="", help="a shared Redis for both servers (CACHE_URL)")
+    parser.add_argument("--reuse", action="store_true", help="keep the database of the last run (no release)")
     arguments = parser.parse_args()
     for tool in ("wrk", "haproxy"):
         if not shutil.which(tool):
@@ -168,8 +169,9 @@ def main():
             ANSM_POSTS_PER_HOUR=str(LIMIT),
             **({"CACHE_URL": arguments.cache_url} if arguments.cache_url else {}),
         )
-        print(f"releasing {DATABASE} (migrate, territories, demo data, collectstatic)…", flush=True)
-        site.release()
+        if not arguments.reuse:
+            print(f"releasing {DATABASE} (migrate, territories, demo data, collectstatic)…", flush=True)
+            site.release()
         balancer = Balancer(folder)
         try:
             site.start()

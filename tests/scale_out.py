@@ -16,6 +16,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
+from email.message import Message
 
 from django_otp.oath import totp
 
@@ -39,7 +40,7 @@ FOLLOW_UP = re.compile(r"/accompagnement/suivi/[\w-]+/")
 @dataclass
 class Answer:
     status: int
-    headers: dict
+    headers: Message
     text: str
     server: str
 
@@ -76,7 +77,7 @@ class Visitor:
         except urllib.error.HTTPError as error:
             response = error
         with response:
-            headers = dict(response.headers.items())
+            headers = response.headers  # case-insensitive: haproxy sends header names in lowercase
             text = response.read().decode()
         return Answer(response.status, headers, text, headers.get("X-Served-By", server))
 
@@ -129,7 +130,11 @@ def check_staff_session(next_server, staff: dict) -> tuple[list[str], Visitor]:
     admin = visitor.get(next_server(), "/admin/")
 
     assert form.status == 200 and "otp_token" in form.text, form.text[:500]
-    assert login.status == 302 and login.location.endswith("/admin/"), (login.status, login.text[:2000])
+    assert login.status == 302 and login.location.endswith("/admin/"), (
+        login.status,
+        login.location,
+        login.text[:2000],
+    )
     assert admin.status == 200 and "Déconnexion" in admin.text, (admin.status, admin.text[:500])
     _different_servers([login, admin])
     return [_line("login form", form), _line("login", login), _line("admin page", admin)], visitor
