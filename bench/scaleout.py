@@ -35,7 +35,7 @@ import psycopg  # noqa: E402
 
 from bench import load  # noqa: E402 (sets Django up with bench.settings)
 from tests import scale_out  # noqa: E402
-from tests.production import DeployedSite, self_signed_certificate  # noqa: E402
+from tests.production import DeployedSite, manage, self_signed_certificate  # noqa: E402
 
 DATABASE = "portail_scale"
 SERVERS = {"a": 8107, "b": 8108}
@@ -169,7 +169,17 @@ def main():
             ANSM_POSTS_PER_HOUR=str(LIMIT),
             **({"CACHE_URL": arguments.cache_url} if arguments.cache_url else {}),
         )
-        if not arguments.reuse:
+        if arguments.reuse:
+            # What the checks of the last run left: its staff members, requests and rate-limit counters.
+            forget = (
+                "from django.contrib.auth.models import User; from accompagnement.models import DiagnosticRequest,"
+                " SubmissionCounter; User.objects.all().delete(); DiagnosticRequest.objects.all().delete();"
+                " SubmissionCounter.objects.all().delete()"
+            )
+            completed = manage("shell", "-c", forget, env=site.env)
+            if completed.returncode:
+                raise SystemExit(completed.stderr[-2000:])
+        else:
             print(f"releasing {DATABASE} (migrate, territories, demo data, collectstatic)…", flush=True)
             site.release()
         balancer = Balancer(folder)
