@@ -210,7 +210,9 @@ def lua_list(values) -> str:
     return "{" + ", ".join(json.dumps(quote(value, safe="/?=&+%")) for value in values) + "}"
 
 
-def wrk(paths, *, duration: int, connections: int, words=(), prefix="") -> dict:
+def wrk(
+    paths, *, duration: int, connections: int, words=(), prefix="", base: str = f"http://127.0.0.1:{PORT}"
+) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_SCRIPT % {"paths": lua_list(paths or ["/"]), "words": lua_list(words), "prefix": prefix})
     completed = subprocess.run(
@@ -224,7 +226,7 @@ def wrk(paths, *, duration: int, connections: int, words=(), prefix="") -> dict:
             f"{duration}s",
             "-s",
             script.name,
-            f"http://127.0.0.1:{PORT}",
+            base,
         ],
         capture_output=True,
         text=True,

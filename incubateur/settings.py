@@ -12,6 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from incubateur.caches import caches
 from incubateur.environment import env_bool, env_int, env_list
 from incubateur.mailers import mailers
 
@@ -210,22 +211,11 @@ WHITENOISE_USE_FINDERS = DEVELOPMENT
 
 # ---------------------------------------------------------------- caches
 
-# Each worker keeps its own copies of the public pages (core/pagecache.py): a page is keyed by
-# the content generation that PostgreSQL triggers change on every write, so copies never go stale and
-# no shared cache server is needed. PAGE_CACHE_SECONDS=0 turns the page cache off.
+# Whole public pages (core/pagecache.py), keyed by the content generation that PostgreSQL triggers change on
+# every write, so no copy goes stale. Each worker keeps its own copies (PAGE_CACHE_MAX_ENTRIES, _MAX_MB) unless
+# CACHE_URL names a shared Redis or Valkey (incubateur/caches.py). PAGE_CACHE_SECONDS=0 turns the page cache off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
-    "pages": {
-        "BACKEND": "core.cache.BoundedMemoryCache",
-        "LOCATION": "pages",
-        "OPTIONS": {
-            "MAX_ENTRIES": env_int("PAGE_CACHE_MAX_ENTRIES", 1_000),
-            # What the kept pages may weigh in each worker's memory, in megabytes.
-            "MAX_BYTES": env_int("PAGE_CACHE_MAX_MB", 64) * 1024 * 1024,
-        },
-    },
-}
+CACHES = caches(os.environ)
 
 # ---------------------------------------------------------------- e-mail
 

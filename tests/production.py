@@ -70,23 +70,30 @@ def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
 
 class DeployedSite:
     """The portal deployed from nothing on a database of its own: the platform's release steps (migrate,
-    territories, demo data, collectstatic), then gunicorn with two workers over HTTPS and the task worker."""
+    territories, demo data, collectstatic), then gunicorn with two workers over HTTPS (on each of ``ports``:
+    several servers scaled out on one database) and the task worker."""
 
-    def __init__(self, *, admin_settings: dict, database: str, folder: Path):
-        self.admin_settings, self.database_name, self.folder = admin_settings, database, folder
-        self.port = free_port()
-        self.url = f"https://127.0.0.1:{self.port}"
+    def __init__(
+        self, *, admin_settings: dict, database: str, folder: Path, ports: list[int] | None = None, tls: bool = True,
+        **environment: str,
+    ):  # fmt: skip
+        """``ports``: one gunicorn server on each (one free port by default), all on the same database and
+        worker; ``tls``: gunicorn terminates HTTPS itself (without it, a balancer in front does)."""
+        self.admin_settings, self.database_name, self.folder, self.tls = admin_settings, database, folder, tls
+        self.ports = ports or [free_port()]
+        self.urls = [f"{'https' if tls else 'http'}://127.0.0.1:{port}" for port in self.ports]
+        self.port, self.url = self.ports[0], self.urls[0]
         self.mail_dir = folder / "courriels"
         self.processes: list[subprocess.Popen] = []
-        self.env = production_environment(
-            database_url(admin_settings, database),
-            ALLOWED_HOSTS="127.0.0.1",
-            SITE_URL=self.url,
+        defaults = {
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SITE_URL": self.url,
             # gunicorn terminates TLS itself here: nothing sits in front to add X-Forwarded-* headers.
-            TRUSTED_PROXY_HOPS="0",
-            EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
-            EMAIL_FILE_PATH=str(self.mail_dir),
-        )
+            "TRUSTED_PROXY_HOPS": "0",
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": str(self.mail_dir),
+        }
+        self.env = production_environment(database_url(admin_settings, database), **{**defaults, **environment})
 
     def _admin(self, statement: str) -> None:
         import psycopg
@@ -110,35 +117,49 @@ class DeployedSite:
                 raise RuntimeError(f"manage.py {' '.join(step)} failed:\n{completed.stderr[-3000:]}")
 
     def start(self) -> None:
-        cert, key = self_signed_certificate(self.folder)
+        tls = []
+        if self.tls:
+            cert, key = self_signed_certificate(self.folder)
+            tls = ["--certfile", str(cert), "--keyfile", str(key)]
         gunicorn = Path(sys.executable).parent / "gunicorn"
-        self.logs = logs = (self.folder / "web.log").open("w"), (self.folder / "worker.log").open("w")
+        # web.log for the first server, web-2.log for the second...
+        names = ["web", *(f"web-{number}" for number in range(2, len(self.ports) + 1)), "worker"]
+        self.logs = logs = [(self.folder / f"{name}.log").open("w") for name in names]
         self.processes = [
-            subprocess.Popen(
-                [str(gunicorn), "incubateur.wsgi", "--bind", f"127.0.0.1:{self.port}", "--workers", "2",
-                 "--certfile", str(cert), "--keyfile", str(key), "--timeout", "30"],
-                cwd=ROOT, env=self.env, stdout=logs[0], stderr=subprocess.STDOUT,
+            *(
+                subprocess.Popen(
+                    [str(gunicorn), "incubateur.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2", *tls,
+                     "--timeout", "30"],
+                    cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                )
+                for port, log in zip(self.ports, logs, strict=False)
             ),
             subprocess.Popen(
                 [sys.executable, "manage.py", "db_worker", "--interval", "0.2", "--no-startup-delay"],
-                cwd=ROOT, env=self.env, stdout=logs[1], stderr=subprocess.STDOUT,
+                cwd=ROOT, env=self.env, stdout=logs[-1], stderr=subprocess.STDOUT,
             ),
         ]  # fmt: skip
+        for url, name in zip(self.urls, names, strict=False):
+            self._wait_for(url, name)
+
+    def _wait_for(self, url: str, log_name: str) -> None:
         context = ssl._create_unverified_context()  # noqa: S323 (our own throwaway certificate)
         # A loaded machine (the suite beside other work on two cores) can take a while to boot two workers.
         deadline = time.monotonic() + 180
         last_error = None
         while True:
             try:
-                with urllib.request.urlopen(f"{self.url}/sante/", context=context, timeout=10) as response:
+                # Behind a balancer (no TLS here), production redirects plain HTTP unless the proxy says HTTPS.
+                request = urllib.request.Request(f"{url}/sante/", headers={"X-Forwarded-Proto": "https"})
+                with urllib.request.urlopen(request, context=context, timeout=10) as response:
                     if response.status == 200:
                         return
             except OSError as error:
                 last_error = error
             if time.monotonic() > deadline or any(process.poll() is not None for process in self.processes):
                 self.stop()
-                log = (self.folder / "web.log").read_text()[-3000:]
-                raise RuntimeError(f"gunicorn did not answer /sante/ ({last_error!r}):\n{log}")
+                log = (self.folder / f"{log_name}.log").read_text()[-3000:]
+                raise RuntimeError(f"gunicorn did not answer {url}/sante/ ({last_error!r}):\n{log}")
             time.sleep(0.3)
 
     def log(self, name: str = "web") -> str:

@@ -45,3 +45,30 @@ def test_the_portal_s_page_cache_has_a_budget_in_bytes(settings):
 
     assert isinstance(caches["pages"], BoundedMemoryCache)
     assert caches["pages"].max_bytes == 64 * 1024 * 1024
+
+
+@pytest.mark.django_db
+def test_large_pages_served_by_the_site_stay_within_the_worker_s_budget(territories, settings):
+    from django.core.cache import caches
+    from django.test import Client
+
+    from tests.catalogue.factories import ServiceFactory
+
+    budget = 200_000
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {"BACKEND": "core.cache.BoundedMemoryCache", "LOCATION": "budget", "OPTIONS": {"MAX_BYTES": budget}},
+    }
+    for number in range(5):
+        ServiceFactory(name=f"Service numéro {number}", description="Une longue description. " * 500)
+    visitor = Client()
+
+    pages = [visitor.get("/api/services/", {"page_size": 100, "ordre": number}) for number in range(12)]
+
+    kept = caches["pages"]
+    assert all(page.status_code == 200 and len(page.content) > 40_000 for page in pages)
+    assert all(page["X-Page-Cache"] == "miss" for page in pages)
+    assert 0 < kept.size_in_bytes() <= budget
+    # The latest pages are served from the cache, the first ones were pushed out to make room.
+    assert visitor.get("/api/services/", {"page_size": 100, "ordre": 11})["X-Page-Cache"] == "hit"
+    assert visitor.get("/api/services/", {"page_size": 100, "ordre": 0})["X-Page-Cache"] == "miss"
