@@ -57,7 +57,8 @@ def build(used: set[str] | None = None) -> str:
     components = used_components(used)
     files = [_script("", "core"), _script("", "scheme")] + [_script("component", name) for name in components]
     licence = LICENCE.search(_script("", "core").read_text(encoding="utf-8")).group(0)
-    note = f"/*! Subset for the portal: core, scheme, components {', '.join(components)}; the portal's theme_modal.js. */"
+    listed = ", ".join(components)
+    note = f"/*! Subset for the portal: core, scheme, components {listed}; the portal's theme_modal.js. */"
     parts = [f"(()=>{{{_body(path)}\n}})();" for path in files]
     parts.append(PORTAL_SCRIPT.read_text(encoding="utf-8").strip())
     return licence + "\n" + note + "\n" + "\n".join(parts) + "\n"

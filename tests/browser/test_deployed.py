@@ -165,3 +165,66 @@ def test_head_gets_the_headers_and_no_body_from_gunicorn(deployed_site, path):
     head, _, body = received.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 200 OK")
     assert body == b""
+
+
+FIRST_VISIT_PAGES = ["/", "/services/", "/services/administration-plus/", "/accompagnement/demande/"]
+# Marianne Regular, Medium and Bold are 124 kB of the DSFR's unmodified woff2 files (its terms forbid changing
+# them): the 100 kB is out of reach with them; this pins what the rest weighs so that it does not grow.
+FIRST_VISIT_BUDGET_KB = 205
+
+
+@pytest.mark.parametrize("path", FIRST_VISIT_PAGES)
+def test_a_first_visit_makes_at_most_ten_requests_within_its_budget(browser, deployed_site, path):
+    context = browser.new_context(base_url=deployed_site.url, ignore_https_errors=True)
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    requests, received = [], []
+    cdp.on(
+        "Network.requestWillBeSent",
+        lambda event: event["request"]["url"].startswith("data:") or requests.append(event["request"]["url"]),
+    )
+    cdp.on("Network.loadingFinished", lambda event: received.append(event["encodedDataLength"]))
+
+    page.goto(path, wait_until="networkidle")
+    context.close()
+
+    assert len(requests) <= 10, requests
+    assert sum(received) / 1024 <= FIRST_VISIT_BUDGET_KB, requests
+    assert not [url for url in requests if "/artwork/" in url], "the theme modal's pictures load before it opens"
+    fonts = sorted(url.rsplit("/", 1)[1].split(".")[0] for url in requests if url.endswith(".woff2"))
+    assert fonts == ["Marianne-Bold", "Marianne-Medium", "Marianne-Regular"]
+
+
+def test_the_theme_modal_opens_by_keyboard_shows_its_pictures_and_switches_to_dark(deployed_page):
+    deployed_page.goto("/services/", wait_until="networkidle")
+    button = deployed_page.locator("header").get_by_role("button", name="Paramètres d’affichage")
+
+    button.focus()
+    deployed_page.keyboard.press("Enter")
+    modal = deployed_page.get_by_role("dialog", name="Paramètres d’affichage")
+    modal.locator("svg").nth(2).wait_for()  # the three pictures, fetched on opening and inlined by the DSFR
+    deployed_page.get_by_label("Thème sombre").focus()
+    deployed_page.keyboard.press("Space")
+    deployed_page.keyboard.press("Escape")
+
+    assert deployed_page.evaluate("document.documentElement.getAttribute('data-fr-theme')") == "dark"
+    assert not modal.is_visible()
+    assert deployed_page.evaluate("document.activeElement.getAttribute('aria-controls')") == "fr-theme-modal"
+    assert deployed_page.problems == []
+
+
+def test_the_header_menu_opens_and_closes_on_a_phone(deployed_page):
+    deployed_page.set_viewport_size({"width": 375, "height": 800})
+    deployed_page.goto("/services/", wait_until="networkidle")
+    consultation = deployed_page.locator("#menu-mobile").get_by_role("link", name="Consultation")
+    assert not consultation.is_visible()
+
+    deployed_page.get_by_role("button", name="Menu").click()
+    consultation.wait_for()
+    # The DSFR's header script copies the tools links into the menu.
+    assert deployed_page.locator("#menu-mobile").get_by_role("link", name="Demander un accompagnement").is_visible()
+    deployed_page.get_by_role("button", name="Fermer").first.click()
+    consultation.wait_for(state="hidden")
+
+    assert deployed_page.problems == []

@@ -2,8 +2,8 @@
 
 import brotli
 
-from incubateur.dsfr_js import OUTPUT, build, looked_for, used_components
 from incubateur.dsfr_css import DIST, used_classes
+from incubateur.dsfr_js import OUTPUT, build, looked_for, used_components
 
 
 def test_the_committed_script_is_what_the_templates_need():
