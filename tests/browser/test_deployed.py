@@ -196,7 +196,7 @@ def test_a_first_visit_makes_at_most_ten_requests_within_its_budget(browser, dep
     assert fonts == ["Marianne-Bold", "Marianne-Medium", "Marianne-Regular"]
 
 
-def test_the_theme_modal_opens_by_keyboard_shows_its_pictures_and_switches_to_dark(deployed_page):
+def test_the_theme_modal_works_by_keyboard_shows_its_pictures_and_switches_to_dark(deployed_page):
     deployed_page.goto("/services/", wait_until="networkidle")
     button = deployed_page.locator("header").get_by_role("button", name="Paramètres d’affichage")
 
@@ -204,12 +204,15 @@ def test_the_theme_modal_opens_by_keyboard_shows_its_pictures_and_switches_to_da
     deployed_page.keyboard.press("Enter")
     modal = deployed_page.get_by_role("dialog", name="Paramètres d’affichage")
     modal.locator("svg").nth(2).wait_for()  # the three pictures, fetched on opening and inlined by the DSFR
-    deployed_page.get_by_label("Thème sombre").focus()
-    deployed_page.keyboard.press("Space")
-    deployed_page.keyboard.press("Escape")
+    # Focus is on the close button; Tab reaches the chosen theme (Système), the up arrow picks the one above.
+    deployed_page.keyboard.press("Tab")
+    deployed_page.keyboard.press("ArrowUp")
+    assert deployed_page.get_by_label("Thème sombre").is_checked()
+    deployed_page.keyboard.press("Shift+Tab")  # back to "Fermer"
+    deployed_page.keyboard.press("Enter")
+    modal.wait_for(state="hidden")  # it closes with a transition
 
     assert deployed_page.evaluate("document.documentElement.getAttribute('data-fr-theme')") == "dark"
-    assert not modal.is_visible()
     assert deployed_page.evaluate("document.activeElement.getAttribute('aria-controls')") == "fr-theme-modal"
     assert deployed_page.problems == []
 
