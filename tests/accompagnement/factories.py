@@ -43,3 +43,7 @@ def saved_request(**fields) -> tuple[DiagnosticRequest, str]:
     token = request.new_token()
     request.save()
     return request, token
+
+
+# The management form of the diagnostic's needs inline, empty: what the change page posts when no need is edited.
+NO_NEEDS = {"diagnostic_needs-TOTAL_FORMS": 0, "diagnostic_needs-INITIAL_FORMS": 0}
