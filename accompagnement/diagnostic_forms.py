@@ -42,6 +42,7 @@ class RecommendationAnswerForm(DsfrBaseForm):
         self.recommendation = recommendation
         # Several of these forms share the page: each group of buttons names its service.
         self.fields["answer"].label = f"« {recommendation.service.name} » : votre réponse"
+        self._bound_fields_cache.pop("answer", None)  # the DSFR base form has already bound it with its old label
 
     def clean_since(self):
         return past_month(self.cleaned_data["since"])
