@@ -1,11 +1,15 @@
 """The diagnostic in the request's admin page: needs with their services, publication, the requester's answers."""
 
+from datetime import timedelta
 from html import unescape
 
 import pytest
+from django.contrib.auth.models import Permission
+from django.utils import timezone
 
 from accompagnement import workflow
-from accompagnement.models import Answer, DiagnosticNeed, Event, Recommendation, Status
+from accompagnement.models import Answer, DiagnosticNeed, DiagnosticRequest, Event, Recommendation, Status
+from accompagnement.purge import purge_requests
 from tests.accompagnement.factories import saved_request
 from tests.catalogue.factories import ServiceFactory, ThematiqueFactory
 from tests.conftest import login_with_second_factor
@@ -105,8 +109,6 @@ def test_the_publication_page_says_what_is_missing(client, chargee, scheduled):
 
 
 def test_an_account_that_may_only_read_cannot_publish(client, scheduled, django_user_model):
-    from django.contrib.auth.models import Permission
-
     reader = django_user_model.objects.create_user("lecteur", password="x", is_staff=True)
     reader.user_permissions.add(Permission.objects.get(codename="view_diagnosticrequest"))
     login_with_second_factor(client, reader)
@@ -131,3 +133,38 @@ def test_staff_see_the_answers_with_a_link_to_the_usage(client, chargee, schedul
     assert "Suivi des travaux" in page and "nous l'avons déployé" in page
     assert f"/admin/catalogue/deployment/{recommendation.deployment.pk}/change/" in page
     assert "Réponse du demandeur à une recommandation" in page
+
+
+def test_the_usages_list_finds_the_usage_by_the_request_reference(client, chargee, admin_user, scheduled):
+    scheduled.diagnostic_summary = "Synthèse."
+    scheduled.save()
+    grist = ServiceFactory(name="Grist", is_published=True)
+    need = DiagnosticNeed.objects.create(request=scheduled, label="Tableaux", thematique=ThematiqueFactory())
+    recommendation = Recommendation.objects.create(need=need, service=grist)
+    workflow.publish_diagnostic(scheduled.pk, by=chargee)
+    workflow.answer_recommendation(scheduled.pk, recommendation.pk, answer=Answer.DEPLOYED)
+    login_with_second_factor(client, admin_user)
+
+    page = unescape(client.get("/admin/catalogue/deployment/", {"q": scheduled.reference}).content.decode())
+
+    assert f"demande {scheduled.reference}" in page and "suite d'un diagnostic ANSM" in page and "à vérifier" in page
+
+
+def test_the_purge_keeps_needs_and_answers_but_erases_their_free_texts(chargee, scheduled):
+    need = DiagnosticNeed.objects.create(
+        request=scheduled,
+        label="Tableaux",
+        thematique=ThematiqueFactory(),
+        comment="Voir M. Dupont",
+        internal_note="x",
+    )
+    Recommendation.objects.create(need=need, service=ServiceFactory(), answer=Answer.NOT_KEPT, reason="Mme Martin")
+    DiagnosticRequest.objects.filter(pk=scheduled.pk).update(
+        status=Status.CLOSED, updated_at=timezone.now() - timedelta(days=800)
+    )
+
+    purge_requests(older_than_months=12)
+
+    need.refresh_from_db()
+    assert (need.label, need.comment, need.internal_note) == ("Tableaux", "", "")
+    assert need.recommendations.get().reason == "" and need.recommendations.get().answer == Answer.NOT_KEPT
