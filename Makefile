@@ -34,7 +34,7 @@ install: $(STAMP)
 run: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py import_territoires
-	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py load_demo --exemple-ansm
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install $(NODE_STAMP) $(CHROMIUM)

@@ -19,12 +19,13 @@ from accompagnement.admin_filters import (
     TerritoryKindFilter,
     WaitingFilter,
 )
+from accompagnement.diagnostic_admin import DiagnosticAdminMixin, DiagnosticNeedInline
 from accompagnement.models import DiagnosticRequest, Event, RefusalReason, Status, WaitingOn
 from core.opendata import csv_response
 from territoires.admin import ReadOnlyAdmin
 from territoires.models import Departement
 
-EDITABLE_FIELDS = ["assignee", "diagnostic_date", "diagnostic_summary", "recommended_services"]
+EDITABLE_FIELDS = ["assignee", "diagnostic_date", "diagnostic_summary"]
 
 
 class ChargeeChoiceField(forms.ModelChoiceField):
@@ -148,8 +149,9 @@ MOVE_ACTIONS = [
 
 
 @admin.register(DiagnosticRequest)
-class DiagnosticRequestAdmin(admin.ModelAdmin):
+class DiagnosticRequestAdmin(DiagnosticAdminMixin, admin.ModelAdmin):
     form = DiagnosticRequestAdminForm
+    inlines = [DiagnosticNeedInline]
     list_display = [
         "reference_link",
         "territory",
@@ -192,8 +194,8 @@ class DiagnosticRequestAdmin(admin.ModelAdmin):
         "email_deliveries",
         "earlier_requests",
         "history",
+        *DiagnosticAdminMixin.diagnostic_readonly_fields,
     ]
-    autocomplete_fields = ["recommended_services"]
     actions = ["assign_to_me", "assign_to", *MOVE_ACTIONS, "export_csv"]
     fieldsets = [
         (
@@ -227,7 +229,14 @@ class DiagnosticRequestAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("Diagnostic", {"fields": ["diagnostic_date", "diagnostic_summary", "recommended_services"]}),
+        (
+            "Diagnostic",
+            {
+                "description": "Les besoins relevés et les services recommandés se saisissent plus bas, "
+                "dans « Diagnostic : besoins relevés et services recommandés ».",
+                "fields": ["diagnostic_date", "diagnostic_summary", "diagnostic_publication", "diagnostic_answers"],
+            },
+        ),
         ("Historique (heure de Paris)", {"fields": ["history"]}),
         ("Courriels", {"fields": ["email_deliveries"]}),
     ]
@@ -409,6 +418,8 @@ class DiagnosticRequestAdmin(admin.ModelAdmin):
             workflow.edit_request(obj.pk, by=request.user, values=edits)
 
     def save_related(self, request, form, formsets, change):
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
         data = form.cleaned_data
         workflow_fields = ["new_status", "message_to_requester", "internal_note"]
         if any(data.get(name) for name in workflow_fields) and not self.has_triage_permission(request, form.instance):

@@ -60,7 +60,11 @@ def describe_event(event: Event) -> str:
         Event.Kind.MESSAGE_TO_REQUESTER: "Message au demandeur",
         Event.Kind.MESSAGE_FROM_REQUESTER: "Message du demandeur",
         Event.Kind.NOTE: "Note interne",
+        Event.Kind.DIAGNOSTIC: "Diagnostic publié au demandeur",
+        Event.Kind.ANSWER: "Réponse du demandeur à une recommandation",
     }
+    if event.kind == Event.Kind.DIAGNOSTIC:
+        return labels[event.kind] + (f" ({event.body})." if event.body else ".")
     return f"{labels[event.kind]} : « {event.body} »"
 
 

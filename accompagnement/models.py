@@ -174,9 +174,9 @@ class DiagnosticRequest(models.Model):
     )
     diagnostic_date = models.DateField("date du diagnostic", null=True, blank=True)
     diagnostic_summary = models.TextField("synthèse du diagnostic", blank=True)
-    recommended_services = models.ManyToManyField(
-        Service, verbose_name="services recommandés", blank=True, related_name="recommended_in"
-    )
+    # The diagnostic's needs and recommendations are DiagnosticNeed and Recommendation rows (below); the requester
+    # sees them once published (workflow.publish_diagnostic).
+    diagnostic_published_at = models.DateTimeField("diagnostic publié le", null=True, blank=True, editable=False)
     anonymised_at = models.DateTimeField("données personnelles effacées le", null=True, blank=True)
     created_at = models.DateTimeField("reçue le", auto_now_add=True)
     updated_at = models.DateTimeField("dernière activité", auto_now=True)
@@ -262,8 +262,10 @@ class Event(models.Model):
         NOTE = "note", "note interne"
         ASSIGNMENT = "attribution", "attribution"
         EDIT = "modification", "modification"
+        DIAGNOSTIC = "diagnostic", "diagnostic publié"
+        ANSWER = "reponse", "réponse à une recommandation"
 
-    PUBLIC_KINDS = [Kind.STATUS, Kind.MESSAGE_TO_REQUESTER, Kind.MESSAGE_FROM_REQUESTER]
+    PUBLIC_KINDS = [Kind.STATUS, Kind.MESSAGE_TO_REQUESTER, Kind.MESSAGE_FROM_REQUESTER, Kind.DIAGNOSTIC]
     # A text the team sent the requester: a message, or a status change carrying one.
     TEAM_TEXT = Q(kind=Kind.MESSAGE_TO_REQUESTER) | (Q(kind=Kind.STATUS, author__isnull=False) & ~Q(body=""))
     # What the requester receives from the team: a message or any status change made by staff.
@@ -329,6 +331,100 @@ class FollowUpLink(models.Model):
         token = secrets.token_urlsafe(32)
         cls.objects.create(request=request, token_hash=hash_token(token), kind=kind, email=email)
         return token
+
+
+# ---------------------------------------------------------------- the diagnostic: needs and recommendations
+# (rules in accompagnement/diagnostic.py; publication and answers through workflow.py)
+
+
+class Priority(models.TextChoices):
+    HIGH = "haute", "haute"
+    MEDIUM = "moyenne", "moyenne"
+    LOW = "basse", "basse"
+
+
+PRIORITY_ORDER = [Priority.HIGH, Priority.MEDIUM, Priority.LOW]
+
+
+class DiagnosticNeedQuerySet(models.QuerySet):
+    def by_priority(self):
+        """Highest priority first, then in the order the chargé·e entered them."""
+        rank = Case(*(When(priority=value, then=Value(i)) for i, value in enumerate(PRIORITY_ORDER)))
+        return self.annotate(priority_rank=rank).order_by("priority_rank", "pk")
+
+
+class DiagnosticNeed(models.Model):
+    """A need the chargé·e found during the diagnostic, with its priority and its recommended services."""
+
+    request = models.ForeignKey(
+        DiagnosticRequest, verbose_name="demande", on_delete=models.CASCADE, related_name="diagnostic_needs"
+    )
+    label = models.CharField("besoin", max_length=150, help_text="En quelques mots, par exemple « Agenda partagé ».")
+    thematique = models.ForeignKey(Thematique, verbose_name="thématique", on_delete=models.PROTECT, related_name="+")
+    priority = models.CharField("priorité", max_length=8, choices=Priority.choices, default=Priority.MEDIUM)
+    comment = models.TextField(
+        "commentaire pour le demandeur",
+        blank=True,
+        help_text="Visible par le demandeur une fois le diagnostic publié.",
+    )
+    internal_note = models.TextField("note interne", blank=True, help_text="Jamais montrée au demandeur.")
+
+    objects = DiagnosticNeedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "besoin du diagnostic"
+        verbose_name_plural = "besoins du diagnostic"
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(name="diagnostic_need_priority_valid", condition=Q(priority__in=Priority.values))
+        ]
+
+    def __str__(self):
+        return f"{self.label} ({self.get_priority_display()})"
+
+
+class Answer(models.TextChoices):
+    DEPLOYED = "deploye", "nous l'avons déployé"
+    NOT_KEPT = "non_retenu", "pas retenu"
+
+
+class Recommendation(models.Model):
+    """A catalogue service recommended for a need, and what the requester answered about it."""
+
+    need = models.ForeignKey(
+        DiagnosticNeed, verbose_name="besoin", on_delete=models.CASCADE, related_name="recommendations"
+    )
+    service = models.ForeignKey(
+        Service, verbose_name="service recommandé", on_delete=models.PROTECT, related_name="recommendations"
+    )
+    answer = models.CharField("réponse du demandeur", max_length=10, choices=Answer.choices, blank=True)
+    deployed_since = models.DateField("déployé depuis", null=True, blank=True)
+    use_case = models.CharField("usage en une ligne", max_length=200, blank=True)
+    reason = models.CharField("pourquoi pas retenu", max_length=500, blank=True)
+    answered_at = models.DateTimeField("répondu le", null=True, blank=True)
+    # The usage the "deployed" answer started or joined (catalogue, to be verified by staff).
+    deployment = models.ForeignKey(
+        "catalogue.Deployment",
+        verbose_name="utilisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "recommandation"
+        verbose_name_plural = "recommandations"
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["need", "service"], name="recommendation_once_per_need"),
+            models.CheckConstraint(
+                name="recommendation_answer_valid", condition=Q(answer="") | Q(answer__in=Answer.values)
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.service} — {self.need.label}"
 
 
 class SubmissionCounter(models.Model):

@@ -6,7 +6,15 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from accompagnement.models import DiagnosticRequest, Email, Event, FollowUpLink, Status
+from accompagnement.models import (
+    DiagnosticNeed,
+    DiagnosticRequest,
+    Email,
+    Event,
+    FollowUpLink,
+    Recommendation,
+    Status,
+)
 
 LEGACY_EMAIL_TASK = "accompagnement.tasks.send_email"
 FINISHED = [Status.CLOSED, Status.DECLINED, Status.WITHDRAWN]
@@ -40,6 +48,9 @@ def purge_requests(*, older_than_months: int, dry_run: bool = False) -> int:
         # Messages may name people: their text goes too.
         Event.objects.filter(request_id__in=ids).exclude(body="").update(body="")
         Event.objects.filter(request_id__in=ids, kind=Event.Kind.EDIT).update(changes={})
+        # The diagnostic's needs, services and answers stay (what communes need and use); free texts go.
+        DiagnosticNeed.objects.filter(request_id__in=ids).update(comment="", internal_note="")
+        Recommendation.objects.filter(need__request_id__in=ids).update(reason="")
         # The outbox holds their addresses (and, for e-mails not sent, the text): all of it goes.
         Email.objects.filter(request_id__in=ids).delete()
     return count

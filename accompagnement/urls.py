@@ -11,4 +11,5 @@ urlpatterns = [
     path("demande/lien/", views.resend_link, name="resend_link"),
     path("suivi/", views.recover_link, name="recover_link"),
     path("suivi/<str:token>/", views.follow_up, name="follow_up"),
+    path("suivi/<str:token>/recommandations/<int:pk>/", views.answer_recommendation, name="answer_recommendation"),
 ]

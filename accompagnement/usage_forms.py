@@ -20,6 +20,18 @@ PERSONAL_EMAIL_DOMAINS = {
 _MONTH = re.compile(r"^(?:(?P<m1>\d{1,2})/(?P<y1>\d{4})|(?P<y2>\d{4})-(?P<m2>\d{1,2}))$")
 
 
+def past_month(text: str) -> date | None:
+    """The first day of a past month typed « 03/2022 » (or « 2022-03 »), None when empty."""
+    text = _plain(text)
+    if not text:
+        return None
+    match = _MONTH.match(text)
+    month, year = (int(match["m1"] or match["m2"]), int(match["y1"] or match["y2"])) if match else (0, 0)
+    if not 1 <= month <= 12 or not 1990 <= year or date(year, month, 1) > date.today():
+        raise forms.ValidationError("Indiquez un mois passé au format MM/AAAA, par exemple « 03/2022 ».")
+    return date(year, month, 1)
+
+
 class UsageDeclarationForm(DsfrBaseForm):
     kind = forms.ChoiceField(
         label="Votre déclaration",
@@ -93,14 +105,7 @@ class UsageDeclarationForm(DsfrBaseForm):
         return resolve_epci(self.cleaned_data["epci"])
 
     def clean_since(self):
-        text = _plain(self.cleaned_data["since"])
-        if not text:
-            return None
-        match = _MONTH.match(text)
-        month, year = (int(match["m1"] or match["m2"]), int(match["y1"] or match["y2"])) if match else (0, 0)
-        if not 1 <= month <= 12 or not 1990 <= year or date(year, month, 1) > date.today():
-            raise forms.ValidationError("Indiquez un mois passé au format MM/AAAA, par exemple « 03/2022 ».")
-        return date(year, month, 1)
+        return past_month(self.cleaned_data["since"])
 
     def clean_use_case(self):
         return _plain(self.cleaned_data["use_case"])

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accompagnement import workflow
+from accompagnement import diagnostic, workflow
+from accompagnement.diagnostic_forms import RecommendationAnswerForm
 from accompagnement.eligibility import POPULATION_SOURCE, search_eligibility
 from accompagnement.forms import (
     NEEDS_MAX,
@@ -23,7 +24,15 @@ from accompagnement.forms import (
     InviteForm,
     MessageForm,
 )
-from accompagnement.models import STATUS_EXPLANATIONS, DiagnosticRequest, Event, FollowUpLink, Status
+from accompagnement.models import (
+    STATUS_EXPLANATIONS,
+    Answer,
+    DiagnosticRequest,
+    Event,
+    FollowUpLink,
+    Recommendation,
+    Status,
+)
 from accompagnement.ratelimit import count_post, is_limited
 from catalogue.models import Service
 from territoires.models import Commune, Epci
@@ -298,6 +307,11 @@ def follow_up(request, token):
             invite_form = outcome
         else:
             return outcome
+    return _follow_up_page(request, diagnostic_request, form=form, invite_form=invite_form)
+
+
+def _follow_up_page(request, diagnostic_request, *, form=None, invite_form=None, answer_form=None):
+    form, invite_form = form or MessageForm(), invite_form or InviteForm()
     events = list(diagnostic_request.events.filter(kind__in=Event.PUBLIC_KINDS).order_by("created_at", "pk"))
     context = {
         "diagnostic_request": diagnostic_request,
@@ -311,6 +325,85 @@ def follow_up(request, token):
         "recap": workflow.request_recap(diagnostic_request),
         "invite_form": invite_form,
         "colleagues": diagnostic_request.links.filter(kind=FollowUpLink.Kind.COLLEAGUE),
+        # The answer forms post elsewhere: every other form of the page names the page itself.
+        "follow_up_path": reverse(
+            "accompagnement:follow_up", kwargs={"token": request.resolver_match.kwargs["token"]}
+        ),
+        **_diagnostic_context(diagnostic_request, answer_form),
     }
-    status = 400 if form.errors or invite_form.errors else 200
+    status = 400 if form.errors or invite_form.errors or (answer_form and answer_form.errors) else 200
     return render(request, "accompagnement/follow_up.html", context, status=status)
+
+
+# ---------------------------------------------------------------- the diagnostic on the follow-up page
+
+
+def _diagnostic_context(diagnostic_request, answer_form=None) -> dict:
+    """The published diagnostic (nothing before), each recommendation with its answer form when one is possible."""
+    needs = diagnostic.needs_for_requester(diagnostic_request)
+    can_answer = diagnostic.can_answer(diagnostic_request)
+    for need in needs:
+        for recommendation in need.shown:
+            if not can_answer or recommendation.answer == Answer.DEPLOYED:
+                recommendation.form = None
+            elif answer_form is not None and answer_form.recommendation.pk == recommendation.pk:
+                recommendation.form = answer_form
+            else:
+                recommendation.form = RecommendationAnswerForm(
+                    recommendation=recommendation, initial={"reason": recommendation.reason}
+                )
+    return {
+        "diagnostic_needs": needs,
+        "diagnostic_published": diagnostic.is_published(diagnostic_request),
+        "answer_errors": bool(answer_form is not None and answer_form.errors),
+    }
+
+
+@require_POST
+def answer_recommendation(request, token, pk):
+    """The requester says what became of one recommendation: deployed (a usage for staff to verify) or not kept."""
+    diagnostic_request = _by_token(token)
+    recommendation = get_object_or_404(
+        Recommendation.objects.select_related("service"),
+        pk=pk,
+        need__request=diagnostic_request,
+        service__is_published=True,
+    )
+    follow_up_path = reverse("accompagnement:follow_up", kwargs={"token": token})
+    if _limited(request, "suivi"):
+        return _too_many(request)
+    if not diagnostic.can_answer(diagnostic_request):
+        messages.error(
+            request, "Cette demande n'est plus suivie : ses recommandations ne peuvent plus recevoir de réponse."
+        )
+        return redirect(follow_up_path)
+    form = RecommendationAnswerForm(request.POST, recommendation=recommendation)
+    if not form.is_valid():
+        return _follow_up_page(request, diagnostic_request, answer_form=form)
+    _count(request, "suivi")
+    data = form.cleaned_data
+    try:
+        _, changed = workflow.answer_recommendation(
+            diagnostic_request.pk,
+            recommendation.pk,
+            answer=data["answer"],
+            since=data["since"],
+            use_case=data["use_case"],
+            reason=data["reason"],
+        )
+    except workflow.AnswerRefused as error:
+        messages.error(request, error.message)
+    except workflow.TransitionNotAllowed:
+        messages.error(
+            request, "Cette demande n'est plus suivie : ses recommandations ne peuvent plus recevoir de réponse."
+        )
+    else:
+        if data["answer"] == Answer.DEPLOYED:
+            text = (
+                f"Merci : « {recommendation.service.name} » est noté comme déployé. L'équipe vérifie cette "
+                "utilisation avant de l'afficher sur la page du service."
+            )
+        else:
+            text = f"Merci : « {recommendation.service.name} » est noté comme non retenu."
+        messages.success(request, text if changed else "Cette réponse était déjà enregistrée.")
+    return redirect(f"{follow_up_path}#recommandation-{recommendation.pk}")

@@ -14,8 +14,10 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accompagnement.models import DiagnosticRequest, Event, FollowUpLink, RefusalReason, Status
+from accompagnement import diagnostic
+from accompagnement.models import Answer, DiagnosticRequest, Event, FollowUpLink, Recommendation, RefusalReason, Status
 from accompagnement.outbox import queue_email
+from catalogue import usage_workflow
 from territoires.models import Commune, Epci
 
 ALLOWED = {
@@ -419,3 +421,107 @@ def invite_colleague(request_id: int, *, email: str) -> FollowUpLink:
         )
         request.save(update_fields=["updated_at"])
     return request.links.get(kind=FollowUpLink.Kind.COLLEAGUE, email=email)
+
+
+# ---------------------------------------------------------------- the diagnostic (rules in diagnostic.py)
+
+
+class DiagnosticNotPublishable(Exception):
+    """The diagnostic lacks something (a summary, a need) or the request is not at the stage of a diagnostic."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__(" ".join(problems))
+
+
+class AnswerRefused(Exception):
+    """The requester's answer cannot replace the one already given."""
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+
+def publish_diagnostic(request_id: int, *, by) -> DiagnosticRequest:
+    """Show the diagnostic on the requester's follow-up page and e-mail them; a planned diagnostic becomes
+    "réalisé". Publishing again (after corrections) sends a new e-mail and records it again."""
+    with transaction.atomic():
+        request = DiagnosticRequest.objects.select_for_update().get(pk=request_id)
+        problems = diagnostic.publication_problems(request)
+        if problems:
+            raise DiagnosticNotPublishable(problems)
+        again = diagnostic.is_published(request)
+        if request.status == Status.SCHEDULED:
+            Event.objects.create(
+                request=request,
+                kind=Event.Kind.STATUS,
+                author=by,
+                old_status=request.status,
+                new_status=Status.DIAGNOSED,
+            )
+            request.status = Status.DIAGNOSED
+        request.diagnostic_published_at = timezone.now()
+        request.save(update_fields=["status", "diagnostic_published_at", "updated_at"])
+        Event.objects.create(
+            request=request, kind=Event.Kind.DIAGNOSTIC, author=by, body="mis à jour" if again else ""
+        )
+        _notify_requester(
+            request,
+            "diagnostic_published",
+            again=again,
+            needs=[(need.get_priority_display(), need.label) for need in diagnostic.needs_for_requester(request)],
+        )
+    return request
+
+
+def answer_recommendation(
+    request_id: int, recommendation_id: int, *, answer: str, since=None, use_case: str = "", reason: str = ""
+) -> tuple[Recommendation, bool]:
+    """Record what the requester says of a recommendation; "deployed" starts a usage of the service for staff to
+    verify (or joins the one already known). The same answer posted twice changes nothing: returns (it, changed)."""
+    with transaction.atomic():
+        # The request's lock makes a double click take turns: the second post sees the first answer.
+        request = DiagnosticRequest.objects.select_for_update().get(pk=request_id)
+        if not diagnostic.can_answer(request):
+            raise TransitionNotAllowed(request.status, request.status)
+        recommendation = Recommendation.objects.select_related("service", "need").get(
+            pk=recommendation_id, need__request=request, service__is_published=True
+        )
+        refusal = diagnostic.answer_refusal(recommendation, answer)
+        if refusal:
+            raise AnswerRefused(refusal)
+        if recommendation.answer == answer == Answer.DEPLOYED or (
+            recommendation.answer == answer and recommendation.reason == reason
+        ):
+            return recommendation, False
+        recommendation.answer, recommendation.answered_at = answer, timezone.now()
+        if answer == Answer.DEPLOYED:
+            recommendation.deployed_since, recommendation.use_case = since, use_case
+            recommendation.deployment, _ = usage_workflow.start_usage_from_diagnostic(
+                recommendation.service,
+                body={"commune": request.commune, "epci": request.epci},
+                reference=request.reference,
+                since=since,
+                use_case=use_case,
+            )
+        else:
+            recommendation.reason = reason
+        recommendation.save()
+        detail = use_case if answer == Answer.DEPLOYED else reason
+        Event.objects.create(
+            request=request,
+            kind=Event.Kind.ANSWER,
+            body=f"{recommendation.service.name} : {Answer(answer).label}" + (f" — {detail}" if detail else ""),
+        )
+        request.save(update_fields=["updated_at"])
+    return recommendation, True
+
+
+def record_diagnostic_edit(request_id: int, *, by, changes: dict) -> None:
+    """Write the trail row of staff edits of the diagnostic's needs (``{"besoin « … »": [before, after]}``)."""
+    if not changes:
+        return
+    with transaction.atomic():
+        request = DiagnosticRequest.objects.select_for_update().get(pk=request_id)
+        Event.objects.create(request=request, kind=Event.Kind.EDIT, author=by, changes=changes)
+        request.save(update_fields=["updated_at"])

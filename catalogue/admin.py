@@ -194,10 +194,29 @@ class _UsageActions:
 
 @admin.register(Deployment)
 class DeploymentAdmin(_UsageActions, admin.ModelAdmin):
-    list_display = ["service", "user_name", "departement", "status", "state", "origin", "since", "confirmed_at"]
+    list_display = [
+        "service",
+        "user_name",
+        "departement",
+        "status",
+        "state",
+        "origin",
+        "source",
+        "since",
+        "confirmed_at",
+    ]
     list_filter = ["state", "origin", "status", "departement__region"]
     list_select_related = ["service", "commune", "epci", "departement", "region"]
-    search_fields = ["service__name", "commune__nom", "commune__code_insee", "epci__nom", "epci__siren", "other_body"]
+    # "ANSM-2026-00042" finds the usages its requester declared after the diagnostic (their source).
+    search_fields = [
+        "service__name",
+        "commune__nom",
+        "commune__code_insee",
+        "epci__nom",
+        "epci__siren",
+        "other_body",
+        "source",
+    ]
     autocomplete_fields = ["service", "commune", "epci", "departement", "region"]
     readonly_fields = ["state", "verified_at", "verified_by", "confirmed_at"]
     inlines = [DeploymentChangeInline]

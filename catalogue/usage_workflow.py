@@ -283,3 +283,34 @@ def start_usages_from_used_by(service, names: list[str], *, source: str) -> list
         )
         record_change(deployment, actor="import publiccode.yml", note=f"usedBy « {name} »")
     return unmatched
+
+
+def start_usage_from_diagnostic(
+    service, *, body: dict, reference: str, since=None, use_case: str = ""
+) -> tuple[Deployment, bool]:
+    """The usage a requester declared deployed after an ANSM diagnostic: a new one to verify, or the body's usage of
+    the service already known (never a second one). ``body`` holds the request's ``commune`` or ``epci``;
+    returns the usage and whether it was created."""
+    lookup = _usage_lookup(body)
+    note = f"déployé selon le demandeur de la demande {reference}"
+    existing = (
+        Deployment.objects.select_for_update()
+        .filter(service=service, **lookup)
+        .exclude(state=UsageState.REJECTED)
+        .first()
+    )
+    if existing is not None:
+        # Verified or not, the known usage stays as staff left it: the trail says the diagnostic confirmed it.
+        record_change(existing, actor="diagnostic ANSM", old_state=existing.state, note=note)
+        return existing, False
+    deployment = Deployment.objects.create(
+        service=service,
+        origin=UsageOrigin.ANSM,
+        state=UsageState.PENDING,
+        since=since,
+        use_case=use_case,
+        source=f"demande {reference}",
+        **_new_usage(lookup, {key: value for key, value in body.items() if value is not None}),
+    )
+    record_change(deployment, actor="diagnostic ANSM", note=note)
+    return deployment, True

@@ -73,3 +73,7 @@ def requests_in_departements(counts: dict[str, int]) -> list[DiagnosticRequest]:
             )
             made.append(request)
     return made
+
+
+# The management form of the diagnostic's needs inline, empty: what the change page posts when no need is edited.
+NO_NEEDS = {"diagnostic_needs-TOTAL_FORMS": 0, "diagnostic_needs-INITIAL_FORMS": 0}

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from accompagnement.models import DiagnosticRequest, Event, Status
+from tests.accompagnement.factories import NO_NEEDS
 from tests.conftest import login_with_second_factor
 
 
@@ -14,7 +15,7 @@ def change_url(request):
 def post_change(client, request, **data):
     page = client.get(change_url(request))
     form = page.context["adminform"].form
-    payload = {"loaded_at": form.initial["loaded_at"], "recommended_services": [], "assignee": "", **data}
+    payload = {"loaded_at": form.initial["loaded_at"], "assignee": "", **NO_NEEDS, **data}
     if data.get("new_status") or data.get("message_to_requester"):
         payload["_confirmer"] = "1"  # past the page where the e-mail is read before it leaves
     payload.update({f"events-{key}": value for key, value in {"TOTAL_FORMS": 0, "INITIAL_FORMS": 0}.items()})
@@ -74,7 +75,7 @@ def test_a_concurrent_edit_is_refused_not_overwritten(client, chargee, submitted
 
     response = client.post(
         change_url(submitted),
-        {"loaded_at": stale, "diagnostic_summary": "Mon texte", "events-TOTAL_FORMS": 0, "events-INITIAL_FORMS": 0},
+        {"loaded_at": stale, "diagnostic_summary": "Mon texte", **NO_NEEDS},
     )
 
     assert "modifiée par quelqu'un d'autre" in unescape(response.content.decode())

@@ -14,7 +14,7 @@ from django.utils import timezone
 from accompagnement import workflow
 from accompagnement.models import DiagnosticRequest, Event, Status
 from territoires.models import Commune
-from tests.accompagnement.factories import saved_request
+from tests.accompagnement.factories import NO_NEEDS, saved_request
 from tests.conftest import login_with_second_factor
 
 LIST = "/admin/accompagnement/diagnosticrequest/"
@@ -30,7 +30,7 @@ def page_text(response) -> str:
 
 def change_payload(client, request, **data) -> dict:
     form = client.get(change_url(request)).context["adminform"].form
-    return {"loaded_at": form.initial["loaded_at"], "recommended_services": [], "assignee": "", **data}
+    return {"loaded_at": form.initial["loaded_at"], "assignee": "", **NO_NEEDS, **data}
 
 
 @pytest.fixture

@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from accompagnement.demo import load_example_diagnostic
 from catalogue.demo import load_laureats, load_links as load_catalogue_links, load_services, load_synonyms
 from consultation.demo import load_enjeux, load_figures, load_investigations, load_links, load_sample_export
 from core.french import plural
@@ -10,6 +12,14 @@ class Command(BaseCommand):
         "Charge les données de démonstration : grands enjeux, investigations du PNI, chiffres publiés, catalogue "
         "de services et lauréats France Relance (faits publics), et un petit export Decidim d'exemple (idempotent)."
     )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--exemple-ansm",
+            action="store_true",
+            help="Ajoute une demande ANSM d'exemple avec son diagnostic publié (développement seulement : "
+            "elle compterait dans les statistiques).",
+        )
 
     def handle(self, *args, **options):
         self.stdout.write(f"Grands enjeux : {plural(load_enjeux(), 'créé', 'créés')}.")
@@ -25,4 +35,7 @@ class Command(BaseCommand):
             f"Contributions d'exemple : {plural(report.created['propositions'], 'créée', 'créées')}, "
             f"commentaires : {plural(report.created['commentaires'], 'créé', 'créés')}."
         )
+        if options["exemple_ansm"]:
+            path = load_example_diagnostic()
+            self.stdout.write(f"Demande ANSM d'exemple avec son diagnostic publié : {settings.SITE_URL}{path}")
         self.stdout.write(self.style.SUCCESS("Données de démonstration chargées."))
