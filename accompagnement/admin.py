@@ -19,6 +19,7 @@ from accompagnement.admin_filters import (
     TerritoryKindFilter,
     WaitingFilter,
 )
+from accompagnement.admin_labels import LabelFilter, SectorFilter, add_label, remove_label, with_visible_labels
 from accompagnement.models import DiagnosticRequest, Event, RefusalReason, Status, WaitingOn
 from core.opendata import csv_response
 from territoires.admin import ReadOnlyAdmin
@@ -158,12 +159,15 @@ class DiagnosticRequestAdmin(admin.ModelAdmin):
         "assignee_name",
         "waiting",
         "received",
+        "labels",
     ]
     list_filter = [
         "status",
         WaitingFilter,
         FirstAnswerFilter,
         AssigneeFilter,
+        SectorFilter,
+        LabelFilter,
         TerritoryKindFilter,
         RegionFilter,
         DepartementFilter,
@@ -194,7 +198,7 @@ class DiagnosticRequestAdmin(admin.ModelAdmin):
         "history",
     ]
     autocomplete_fields = ["recommended_services"]
-    actions = ["assign_to_me", "assign_to", *MOVE_ACTIONS, "export_csv"]
+    actions = ["assign_to_me", "assign_to", add_label, remove_label, *MOVE_ACTIONS, "export_csv"]
     fieldsets = [
         (
             "Demande",
@@ -255,7 +259,7 @@ class DiagnosticRequestAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/accompagnement/dashboard.html", context)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_area().with_waiting()
+        return with_visible_labels(super().get_queryset(request).with_area().with_waiting(), request.user)
 
     def get_search_results(self, request, queryset, search_term):
         found, distinct = super().get_search_results(request, queryset, search_term)
@@ -334,6 +338,10 @@ class DiagnosticRequestAdmin(admin.ModelAdmin):
     @admin.display(description="reçue le", ordering="created_at")
     def received(self, obj):
         return timezone.localtime(obj.created_at).strftime("%d/%m/%Y")
+
+    @admin.display(description="étiquettes")
+    def labels(self, obj):
+        return ", ".join(str(row.label) for row in getattr(obj, "visible_labels", [])) or "—"
 
     @admin.display(description="demandes précédentes du territoire")
     def earlier_requests(self, obj):
