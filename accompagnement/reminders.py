@@ -27,7 +27,7 @@ class Step:
     number: int  # 1 for the first reminder; the step after the last reminder closes the request
     closes: bool
     waiting_since: datetime
-    close_after: date  # the requester is told: without an answer after this day, the request is closed
+    close_on: date  # the requester is told: without an answer, the request is closed from this day on
 
 
 def schedule() -> list[int]:
@@ -67,10 +67,8 @@ def due_step(request_id: int, *, now: datetime | None = None) -> Step | None:
     anchor = sent[-1] if sent else row["waiting_since"]
     if anchor >= cutoff(gap, now):
         return None
-    today = timezone.localdate(now or timezone.now())
-    return Step(
-        number=done + 1,
-        closes=done == len(days) - 1,
-        waiting_since=row["waiting_since"],
-        close_after=working_days_after(today, days[-1] - days[done]),
-    )
+    # Each later step comes on the first working day past its delay, counted from the step before it.
+    close_on = timezone.localdate(now or timezone.now())
+    for before, after in zip(days[done:], days[done + 1 :], strict=False):
+        close_on = working_days_after(close_on, after - before + 1)
+    return Step(number=done + 1, closes=done == len(days) - 1, waiting_since=row["waiting_since"], close_on=close_on)

@@ -479,15 +479,15 @@ def remind_requester(request_id: int, *, now=None) -> str:
             )
             _notify_requester(request, "status_changed", reason=RefusalReason.NO_ANSWER.label, note=note)
             return "closed"
-        close_after = step.close_after.strftime("%d/%m/%Y")
+        close_on = step.close_on.strftime("%d/%m/%Y")
         body = (
             f"Relance n° {step.number} : l'équipe attend votre réponse à son message du {since}. Sans nouvelles "
-            f"de votre part au-delà du {close_after}, la demande sera classée sans suite."
+            f"de votre part, la demande sera classée sans suite à partir du {close_on}."
         )
         Event.objects.create(
             request=request, kind=Event.Kind.REMINDER, body=body, changes={Event.AUTOMATIC: f"relance {step.number}"}
         )
-        _notify_requester(request, "requester_reminder", number=step.number, since=since, close_after=close_after)
+        _notify_requester(request, "requester_reminder", number=step.number, since=since, close_on=close_on)
     return "reminded"
 
 
