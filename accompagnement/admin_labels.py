@@ -102,11 +102,16 @@ class LabelFilter(admin.SimpleListFilter):
     parameter_name = "etiquette"
 
     def lookups(self, request, model_admin):
-        return [(str(label.pk), str(label)) for label in Label.objects.visible_to(request.user)]
+        # Never empty: a filter without choices would not be applied at all, whatever the address says.
+        return [("aucune", "sans étiquette")] + [
+            (str(label.pk), str(label)) for label in Label.objects.visible_to(request.user)
+        ]
 
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
+        if self.value() == "aucune":
+            return queryset.exclude(request_labels__label__in=Label.objects.visible_to(request.user))
         wanted = inbox.user_id(self.value())  # a positive integer that fits a PostgreSQL column, or None
         label = Label.objects.visible_to(request.user).filter(pk=wanted).first() if wanted else None
         return queryset.filter(request_labels__label=label) if label else queryset.none()
