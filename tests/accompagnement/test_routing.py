@@ -2,6 +2,8 @@
 
 from html import unescape
 
+from django.test import Client
+
 from accompagnement.models import DiagnosticRequest, Event, Sector
 from tests.accompagnement.factories import saved_request
 from tests.conftest import login_with_second_factor
@@ -96,3 +98,26 @@ def test_only_an_administrator_sets_the_sectors(client, admin_user, chargee, ter
     assert refused.status_code == 403
     assert created.status_code == 302
     assert list(Sector.objects.get(name="Ardèche").members.all()) == [chargee]
+
+
+def test_a_bulk_reassignment_while_a_colleague_edits_makes_her_save_refused(
+    client, chargee, territories, django_user_model
+):
+    colleague = django_user_model.objects.create_user("alex", is_staff=True, first_name="Alex", last_name="Petit")
+    colleague.groups.set(chargee.groups.all())
+    request, _ = saved_request()
+    login_with_second_factor(client, chargee)
+    opened = client.get(f"{LIST}{request.pk}/change/").context["adminform"].form.initial["loaded_at"]
+    other = Client()
+    login_with_second_factor(other, colleague)
+    other.post(LIST, {"action": "assign_to", "_selected_action": [request.pk], "post": "oui", "chargee": colleague.pk})
+
+    response = client.post(
+        f"{LIST}{request.pk}/change/",
+        {"loaded_at": opened, "assignee": chargee.pk, "diagnostic_summary": "Mon texte", "recommended_services": []},
+    )
+
+    assert response.status_code == 200
+    assert "Cette demande a été modifiée par quelqu'un d'autre" in unescape(response.content.decode())
+    request.refresh_from_db()
+    assert (request.assignee, request.diagnostic_summary) == (colleague, "")
