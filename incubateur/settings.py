@@ -13,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from incubateur.caches import caches
-from incubateur.environment import env_bool, env_int, env_list
+from incubateur.environment import env_bool, env_increasing_ints, env_int, env_list
 from incubateur.mailers import mailers
 
 # ---------------------------------------------------------------- paths
@@ -328,14 +328,7 @@ ANSM_POSTS_PER_HOUR = env_int("ANSM_POSTS_PER_HOUR", 10)
 ANSM_FIRST_ANSWER_WORKING_DAYS = env_int("ANSM_FIRST_ANSWER_WORKING_DAYS", 5)
 # Requests waiting on the requester (after a text of the team, in "nouvelle" or "en qualification"): reminded
 # after these working days, then closed "sans suite" (refused, reason "sans réponse") after the last number.
-ANSM_REQUESTER_REMINDER_DAYS = env_list("ANSM_REQUESTER_REMINDER_DAYS", ["7", "14"])
+ANSM_REQUESTER_REMINDER_DAYS = env_increasing_ints("ANSM_REQUESTER_REMINDER_DAYS", [7, 14])
 ANSM_REQUESTER_CLOSE_DAYS = env_int("ANSM_REQUESTER_CLOSE_DAYS", 21)
-if not all(day.isdigit() and int(day) > 0 for day in ANSM_REQUESTER_REMINDER_DAYS):
-    raise ImproperlyConfigured("ANSM_REQUESTER_REMINDER_DAYS must list working days, such as 7,14.")
-ANSM_REQUESTER_REMINDER_DAYS = [int(day) for day in ANSM_REQUESTER_REMINDER_DAYS]
-if ANSM_REQUESTER_REMINDER_DAYS != sorted(set(ANSM_REQUESTER_REMINDER_DAYS)) or ANSM_REQUESTER_CLOSE_DAYS <= max(
-    ANSM_REQUESTER_REMINDER_DAYS, default=0
-):
-    raise ImproperlyConfigured(
-        "ANSM_REQUESTER_REMINDER_DAYS must increase and ANSM_REQUESTER_CLOSE_DAYS come after its last number."
-    )
+if ANSM_REQUESTER_CLOSE_DAYS <= ANSM_REQUESTER_REMINDER_DAYS[-1]:
+    raise ImproperlyConfigured("ANSM_REQUESTER_CLOSE_DAYS must come after the last of ANSM_REQUESTER_REMINDER_DAYS.")
