@@ -184,7 +184,10 @@ def submit_request(submission: RequestSubmission) -> Submitted:
             queue_email(
                 request,
                 template="staff_new_request",
-                to=settings.STAFF_NOTIFICATION_EMAIL,
+                # The sector's lone chargé·e, who now holds the request, else the team.
+                to=request.assignee.email
+                if request.assignee and request.assignee.email
+                else settings.STAFF_NOTIFICATION_EMAIL,
                 reference=request.reference,
                 territory=request.territory_label,
                 population=request.population,

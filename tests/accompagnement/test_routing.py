@@ -34,6 +34,9 @@ def test_a_new_request_goes_to_the_one_chargee_of_its_sector(
     history = unescape(client.get(f"{LIST}{request.pk}/change/").content.decode())
 
     assert request.assignee == chargee
+    assert [mail.to for mail in mailoutbox if request.reference in mail.subject and "Nouvelle" in mail.subject] == [
+        ["chargee@anct.gouv.fr"]
+    ]
     event = Event.objects.get(request=request, kind=Event.Kind.ASSIGNMENT)
     assert event.author is None
     assert "automatique (secteur du département) — Demande attribuée à Camille Martin." in history
