@@ -51,8 +51,11 @@ class LabelChoiceForm(forms.Form):
             return self.cleaned_data["label"]
         owner = None if self.cleaned_data.get("shared") else self.user
         name = self.cleaned_data["new_name"]
-        existing = Label.objects.filter(name__iexact=name, owner=owner).first()
-        return existing or Label.objects.create(name=name, owner=owner, created_by=self.user)
+        # get_or_create looks again when a colleague created the same label at the same instant.
+        label, _ = Label.objects.get_or_create(
+            name__iexact=name, owner=owner, defaults={"name": name, "created_by": self.user}
+        )
+        return label
 
 
 def _label_action(*, adding: bool):
