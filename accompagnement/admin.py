@@ -19,7 +19,14 @@ from accompagnement.admin_filters import (
     TerritoryKindFilter,
     WaitingFilter,
 )
-from accompagnement.admin_labels import LabelFilter, SectorFilter, add_label, remove_label, with_visible_labels
+from accompagnement.admin_labels import (
+    LabelFilter,
+    SectorFilter,
+    add_label,
+    label_lines,
+    remove_label,
+    with_visible_labels,
+)
 from accompagnement.models import DiagnosticRequest, Event, RefusalReason, Status, WaitingOn
 from core.opendata import csv_response
 from territoires.admin import ReadOnlyAdmin
@@ -196,6 +203,7 @@ class DiagnosticRequestAdmin(admin.ModelAdmin):
         "email_deliveries",
         "earlier_requests",
         "history",
+        "label_detail",
     ]
     autocomplete_fields = ["recommended_services"]
     actions = ["assign_to_me", "assign_to", add_label, remove_label, *MOVE_ACTIONS, "export_csv"]
@@ -223,6 +231,7 @@ class DiagnosticRequestAdmin(admin.ModelAdmin):
             {
                 "fields": [
                     "assignee",
+                    "label_detail",
                     "new_status",
                     "refusal_reason_choice",
                     "message_to_requester",
@@ -342,6 +351,10 @@ class DiagnosticRequestAdmin(admin.ModelAdmin):
     @admin.display(description="étiquettes")
     def labels(self, obj):
         return ", ".join(str(row.label) for row in getattr(obj, "visible_labels", [])) or "—"
+
+    @admin.display(description="étiquettes (les vôtres et celles de l'équipe)")
+    def label_detail(self, obj):
+        return label_lines(obj)  # prefetched by get_queryset for the person reading
 
     @admin.display(description="demandes précédentes du territoire")
     def earlier_requests(self, obj):

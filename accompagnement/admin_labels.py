@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Prefetch
 from django.template.response import TemplateResponse
+from django.utils.html import format_html, format_html_join
 
 from accompagnement import inbox, workflow
 from accompagnement.models import Label, RequestLabel, Sector
@@ -15,10 +16,21 @@ from accompagnement.routing import in_sectors_of
 
 def with_visible_labels(queryset, user):
     """Prefetch, as ``visible_labels``, the labels of each request that ``user`` may see (one query)."""
-    visible = RequestLabel.objects.filter(label__in=Label.objects.visible_to(user)).select_related("label")
+    visible = RequestLabel.objects.filter(label__in=Label.objects.visible_to(user)).select_related("label", "added_by")
     return queryset.prefetch_related(
         Prefetch("request_labels", queryset=visible.order_by("label__name"), to_attr="visible_labels")
     )
+
+
+def label_lines(obj) -> str:
+    """The labels of a request its reader may see, each with who put it there and when (Paris time)."""
+    rows = [
+        (str(row.label), workflow.person(row.added_by) or "—", inbox.paris_time(row.added_at))
+        for row in getattr(obj, "visible_labels", [])
+    ]
+    if not rows:
+        return "Aucune."
+    return format_html("<ul>{}</ul>", format_html_join("", "<li>{} — posée par {} le {}</li>", rows))
 
 
 class LabelChoiceForm(forms.Form):

@@ -4,9 +4,11 @@ import importlib
 from html import unescape
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 
+from accompagnement import workflow
 from accompagnement.models import Event, Label, RequestLabel
 from tests.accompagnement.factories import saved_request
 from tests.conftest import login_with_second_factor
@@ -160,3 +162,16 @@ def test_the_group_renames_the_labels_it_sees(client, chargee, colleague):
     shared.refresh_from_db()
     assert shared.name == "Urgent"
     assert hidden.status_code == 302  # "n'existe pas" for someone else's personal label
+
+
+def test_the_request_page_shows_its_labels_with_who_put_them_and_when(client, chargee, colleague, two_requests):
+    request = two_requests[0]
+    with time_machine.travel("2026-05-04 09:30:00+02:00", tick=False):
+        workflow.label_requests([request.pk], label=Label.objects.create(name="Urgent"), by=colleague)
+    workflow.label_requests([request.pk], label=Label.objects.create(name="Privé", owner=colleague), by=colleague)
+    login_with_second_factor(client, chargee)
+
+    page = text(client.get(f"{LIST}{request.pk}/change/"))
+
+    assert "Urgent — posée par Alex le 4 mai 2026 à 09:30" in page
+    assert "Privé" not in page
