@@ -19,6 +19,14 @@ from accompagnement.admin_filters import (
     TerritoryKindFilter,
     WaitingFilter,
 )
+from accompagnement.admin_labels import (
+    LabelFilter,
+    SectorFilter,
+    add_label,
+    label_lines,
+    remove_label,
+    with_visible_labels,
+)
 from accompagnement.diagnostic_admin import DiagnosticAdminMixin, DiagnosticNeedInline
 from accompagnement.models import DiagnosticRequest, Event, RefusalReason, Status, WaitingOn
 from core.opendata import csv_response
@@ -160,12 +168,15 @@ class DiagnosticRequestAdmin(DiagnosticAdminMixin, admin.ModelAdmin):
         "assignee_name",
         "waiting",
         "received",
+        "labels",
     ]
     list_filter = [
         "status",
         WaitingFilter,
         FirstAnswerFilter,
         AssigneeFilter,
+        SectorFilter,
+        LabelFilter,
         TerritoryKindFilter,
         RegionFilter,
         DepartementFilter,
@@ -194,9 +205,10 @@ class DiagnosticRequestAdmin(DiagnosticAdminMixin, admin.ModelAdmin):
         "email_deliveries",
         "earlier_requests",
         "history",
+        "label_detail",
         *DiagnosticAdminMixin.diagnostic_readonly_fields,
     ]
-    actions = ["assign_to_me", "assign_to", *MOVE_ACTIONS, "export_csv"]
+    actions = ["assign_to_me", "assign_to", add_label, remove_label, *MOVE_ACTIONS, "export_csv"]
     fieldsets = [
         (
             "Demande",
@@ -221,6 +233,7 @@ class DiagnosticRequestAdmin(DiagnosticAdminMixin, admin.ModelAdmin):
             {
                 "fields": [
                     "assignee",
+                    "label_detail",
                     "new_status",
                     "refusal_reason_choice",
                     "message_to_requester",
@@ -264,7 +277,7 @@ class DiagnosticRequestAdmin(DiagnosticAdminMixin, admin.ModelAdmin):
         return TemplateResponse(request, "admin/accompagnement/dashboard.html", context)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_area().with_waiting()
+        return with_visible_labels(super().get_queryset(request).with_area().with_waiting(), request.user)
 
     def get_search_results(self, request, queryset, search_term):
         found, distinct = super().get_search_results(request, queryset, search_term)
@@ -343,6 +356,14 @@ class DiagnosticRequestAdmin(DiagnosticAdminMixin, admin.ModelAdmin):
     @admin.display(description="reçue le", ordering="created_at")
     def received(self, obj):
         return timezone.localtime(obj.created_at).strftime("%d/%m/%Y")
+
+    @admin.display(description="étiquettes")
+    def labels(self, obj):
+        return ", ".join(str(row.label) for row in getattr(obj, "visible_labels", [])) or "—"
+
+    @admin.display(description="étiquettes (les vôtres et celles de l'équipe)")
+    def label_detail(self, obj):
+        return label_lines(obj)  # prefetched by get_queryset for the person reading
 
     @admin.display(description="demandes précédentes du territoire")
     def earlier_requests(self, obj):

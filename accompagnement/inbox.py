@@ -42,7 +42,7 @@ def describe_event(event: Event) -> str:
         else:
             text = f"Statut : « {Status(event.old_status).label} » → « {Status(event.new_status).label} »."
         if event.body:
-            who = "message au demandeur" if event.author_id else "mot du demandeur"
+            who = "message au demandeur" if event.author_id or event.is_automatic else "mot du demandeur"
             text += f" {who.capitalize()} : « {event.body} »"
         return text
     if event.kind == Event.Kind.ASSIGNMENT:
@@ -50,6 +50,9 @@ def describe_event(event: Event) -> str:
         if not after:
             return f"Demande retirée à {before}." if before else "Demande laissée sans chargé·e."
         return f"Demande attribuée à {after}" + (f" (auparavant {before})." if before else ".")
+    if event.kind == Event.Kind.LABEL:
+        ((change, name),) = event.changes.items() or [("ajoutée", "")]
+        return f"Étiquette « {name} » {change}."
     if event.kind == Event.Kind.EDIT:
         parts = [
             f"{_field_label(name)} : « {before or 'vide'} » → « {after or 'vide'} »"
@@ -62,6 +65,7 @@ def describe_event(event: Event) -> str:
         Event.Kind.NOTE: "Note interne",
         Event.Kind.DIAGNOSTIC: "Diagnostic publié au demandeur",
         Event.Kind.ANSWER: "Réponse du demandeur à une recommandation",
+        Event.Kind.REMINDER: "Relance envoyée au demandeur",
     }
     if event.kind == Event.Kind.DIAGNOSTIC:
         return labels[event.kind] + (f" ({event.body})." if event.body else ".")
@@ -74,14 +78,20 @@ def trail(request: DiagnosticRequest) -> list[dict]:
     return [
         {
             "at": paris_time(event.created_at),
-            "author": person(event.author)
-            if event.author
-            else ("le demandeur" if event.kind != Event.Kind.STATUS or event.old_status else ""),
+            "author": _author(event),
             "text": describe_event(event),
             "internal": not event.is_public,
         }
         for event in events
     ]
+
+
+def _author(event: Event) -> str:
+    if event.author:
+        return person(event.author)
+    if event.is_automatic:
+        return f"automatique ({event.changes[Event.AUTOMATIC]})"
+    return "le demandeur" if event.kind != Event.Kind.STATUS or event.old_status else ""
 
 
 def earlier_requests(request: DiagnosticRequest):

@@ -8,11 +8,11 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
 from catalogue.models import Service, Thematique
-from territoires.models import Commune, Epci
+from territoires.models import Commune, Departement, Epci
 
 
 class Status(models.TextChoices):
@@ -264,8 +264,18 @@ class Event(models.Model):
         EDIT = "modification", "modification"
         DIAGNOSTIC = "diagnostic", "diagnostic publié"
         ANSWER = "reponse", "réponse à une recommandation"
+        REMINDER = "relance", "relance du demandeur"
+        LABEL = "etiquette", "étiquette"
 
-    PUBLIC_KINDS = [Kind.STATUS, Kind.MESSAGE_TO_REQUESTER, Kind.MESSAGE_FROM_REQUESTER, Kind.DIAGNOSTIC]
+    PUBLIC_KINDS = [
+        Kind.STATUS,
+        Kind.MESSAGE_TO_REQUESTER,
+        Kind.MESSAGE_FROM_REQUESTER,
+        Kind.DIAGNOSTIC,
+        Kind.REMINDER,
+    ]
+    # Key of ``changes`` on what the portal did by itself (a reminder command, the routing): no author, no requester.
+    AUTOMATIC = "automatique"
     # A text the team sent the requester: a message, or a status change carrying one.
     TEAM_TEXT = Q(kind=Kind.MESSAGE_TO_REQUESTER) | (Q(kind=Kind.STATUS, author__isnull=False) & ~Q(body=""))
     # What the requester receives from the team: a message or any status change made by staff.
@@ -296,6 +306,10 @@ class Event(models.Model):
     @property
     def is_public(self) -> bool:
         return self.kind in self.PUBLIC_KINDS
+
+    @property
+    def is_automatic(self) -> bool:
+        return self.author_id is None and self.AUTOMATIC in (self.changes or {})
 
 
 class FollowUpLink(models.Model):
@@ -460,8 +474,14 @@ class Email(models.Model):
     personal data or raw token outlives the sending; the row stays so staff see what left and what failed.
     """
 
+    # Empty for an e-mail about several requests (the staff reminder lists them).
     request = models.ForeignKey(
-        DiagnosticRequest, verbose_name="demande", on_delete=models.CASCADE, related_name="emails"
+        DiagnosticRequest,
+        verbose_name="demande",
+        on_delete=models.CASCADE,
+        related_name="emails",
+        null=True,
+        blank=True,
     )
     template = models.CharField("modèle", max_length=50)
     to = models.EmailField("destinataire")
@@ -483,3 +503,88 @@ class Email(models.Model):
 
     def __str__(self):
         return f"{self.subject} — {self.get_delivery_display()}"
+
+
+class LabelQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The labels ``user`` sees: the team's shared ones and their own personal ones."""
+        return self.filter(Q(owner__isnull=True) | Q(owner=user))
+
+
+class Label(models.Model):
+    """An étiquette staff put on requests: shared with the team (no owner), or personal (seen by its owner only)."""
+
+    name = models.CharField("nom", max_length=50)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="propriétaire (vide : partagée avec l'équipe)",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="ansm_labels",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="créée par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+
+    objects = LabelQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "étiquette"
+        verbose_name_plural = "étiquettes"
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), "owner", name="label_one_name_per_owner", nulls_distinct=False),
+        ]
+
+    def __str__(self):
+        return self.name if self.owner_id is None else f"{self.name} (personnelle)"
+
+    @property
+    def is_shared(self) -> bool:
+        return self.owner_id is None
+
+
+class RequestLabel(models.Model):
+    """A label on a request, with who put it there and when."""
+
+    request = models.ForeignKey(
+        DiagnosticRequest, verbose_name="demande", on_delete=models.CASCADE, related_name="request_labels"
+    )
+    label = models.ForeignKey(Label, verbose_name="étiquette", on_delete=models.CASCADE, related_name="request_labels")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="posée par", on_delete=models.SET_NULL, null=True, blank=True
+    )
+    added_at = models.DateTimeField("posée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "étiquette d'une demande"
+        verbose_name_plural = "étiquettes des demandes"
+        constraints = [models.UniqueConstraint(fields=["request", "label"], name="request_label_once")]
+
+    def __str__(self):
+        return str(self.label)
+
+
+class Sector(models.Model):
+    """A group of chargé·es who take the requests of some départements (an EPCI's is its main member's)."""
+
+    name = models.CharField("nom", max_length=100, unique=True)
+    departements = models.ManyToManyField(Departement, verbose_name="départements", related_name="ansm_sectors")
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name="chargé·es du secteur", blank=True, related_name="ansm_sectors"
+    )
+
+    class Meta:
+        verbose_name = "secteur"
+        verbose_name_plural = "secteurs"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name

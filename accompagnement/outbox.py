@@ -17,8 +17,10 @@ def render_email(template: str, context: dict) -> tuple[str, str]:
     return subject.strip()[:250], body.strip() + "\n"
 
 
-def queue_email(request: DiagnosticRequest, *, template: str, to: str, **context) -> Email:
-    """Render ``accompagnement/emails/<template>.txt`` (first line: subject) into the outbox; send after commit."""
+def queue_email(request: DiagnosticRequest | None, *, template: str, to: str, **context) -> Email:
+    """Render ``accompagnement/emails/<template>.txt`` (first line: subject) into the outbox; send after commit.
+
+    ``request`` is None only for an e-mail about several requests (the staff reminder)."""
     subject, body = render_email(template, context)
     email = Email.objects.create(request=request, template=template, to=to, subject=subject, body=body)
     transaction.on_commit(lambda: send_email.enqueue(email.pk))

@@ -14,8 +14,18 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accompagnement import diagnostic
-from accompagnement.models import Answer, DiagnosticRequest, Event, FollowUpLink, Recommendation, RefusalReason, Status
+from accompagnement import diagnostic, reminders, routing
+from accompagnement.models import (
+    Answer,
+    DiagnosticRequest,
+    Event,
+    FollowUpLink,
+    Label,
+    Recommendation,
+    RefusalReason,
+    RequestLabel,
+    Status,
+)
 from accompagnement.outbox import queue_email
 from catalogue import usage_workflow
 from territoires.models import Commune, Epci
@@ -170,13 +180,17 @@ def submit_request(submission: RequestSubmission) -> Submitted:
             request.themes.set(submission.themes)
             request.services.set(submission.services)
             Event.objects.create(request=request, kind=Event.Kind.STATUS, new_status=Status.NEW)
+            route_request(request)
             _notify_requester(
                 request, "request_received", follow_up_url=follow_up_url(token), recap=request_recap(request)
             )
             queue_email(
                 request,
                 template="staff_new_request",
-                to=settings.STAFF_NOTIFICATION_EMAIL,
+                # The sector's lone chargé·e, who now holds the request, else the team.
+                to=request.assignee.email
+                if request.assignee and request.assignee.email
+                else settings.STAFF_NOTIFICATION_EMAIL,
                 reference=request.reference,
                 territory=request.territory_label,
                 population=request.population,
@@ -525,3 +539,100 @@ def record_diagnostic_edit(request_id: int, *, by, changes: dict) -> None:
         request = DiagnosticRequest.objects.select_for_update().get(pk=request_id)
         Event.objects.create(request=request, kind=Event.Kind.EDIT, author=by, changes=changes)
         request.save(update_fields=["updated_at"])
+
+
+# Routing, requester reminders and labels (issue 14).
+
+
+def route_request(request: DiagnosticRequest) -> None:
+    """Give a new request to its sector's chargé·e when the sector has only one (recorded as automatic)."""
+    chargee = routing.sole_member(request.pk)
+    if chargee is None:
+        return
+    request.assignee = chargee
+    request.save(update_fields=["assignee", "updated_at"])
+    Event.objects.create(
+        request=request,
+        kind=Event.Kind.ASSIGNMENT,
+        changes={"chargé·e": ["", person(chargee)], Event.AUTOMATIC: "secteur du département"},
+    )
+
+
+def remind_requester(request_id: int, *, now=None) -> str:
+    """Send the reminder due today to a requester who does not answer, or close the request after the last one.
+
+    Returns "reminded", "closed" or "" when nothing is due (already done today, or the requester answered).
+    """
+    with transaction.atomic():
+        # Locked, then checked again: two runs of the scheduler at once send each step once.
+        request = DiagnosticRequest.objects.select_for_update().get(pk=request_id)
+        step = reminders.due_step(request_id, now=now)
+        if step is None:
+            return ""
+        since = timezone.localtime(step.waiting_since).strftime("%d/%m/%Y")
+        if step.closes:
+            note = (
+                f"Sans réponse de votre part à notre message du {since} ni à nos relances, nous classons cette "
+                "demande sans suite. Pour un nouveau besoin, vous pouvez faire une nouvelle demande à tout moment."
+            )
+            check_move(request.status, Status.DECLINED, reason=RefusalReason.NO_ANSWER)
+            old = request.status
+            request.status, request.refusal_reason = Status.DECLINED, RefusalReason.NO_ANSWER
+            request.save(update_fields=["status", "refusal_reason", "updated_at"])
+            Event.objects.create(
+                request=request,
+                kind=Event.Kind.STATUS,
+                old_status=old,
+                new_status=Status.DECLINED,
+                body=note,
+                changes={Event.AUTOMATIC: f"classée sans suite après {step.number - 1} relance(s)"},
+            )
+            _notify_requester(request, "status_changed", reason=RefusalReason.NO_ANSWER.label, note=note)
+            return "closed"
+        close_on = step.close_on.strftime("%d/%m/%Y")
+        body = (
+            f"Relance n° {step.number} : l'équipe attend votre réponse à son message du {since}. Sans nouvelles "
+            f"de votre part, la demande sera classée sans suite à partir du {close_on}."
+        )
+        Event.objects.create(
+            request=request, kind=Event.Kind.REMINDER, body=body, changes={Event.AUTOMATIC: f"relance {step.number}"}
+        )
+        _notify_requester(request, "requester_reminder", number=step.number, since=since, close_on=close_on)
+    return "reminded"
+
+
+def remind_requesters(*, now=None) -> dict[str, int]:
+    """Every step due today (``manage.py remind_requesters``): how many reminders and closings."""
+    done = {"reminded": 0, "closed": 0}
+    for request_id in list(reminders.candidates(now=now)):
+        outcome = remind_requester(request_id, now=now)
+        if outcome:
+            done[outcome] += 1
+    return done
+
+
+def label_requests(request_ids, *, label: Label, by, add: bool = True) -> int:
+    """Put ``label`` on the requests (or take it off); returns how many changed.
+
+    Who and when is kept on each label's row; a shared label's change also goes to the request's history,
+    which the whole team reads, so a personal label never appears there.
+    """
+    changed = 0
+    with transaction.atomic():
+        for request in DiagnosticRequest.objects.select_for_update().filter(pk__in=list(request_ids)).order_by("pk"):
+            if add:
+                _, created = RequestLabel.objects.get_or_create(
+                    request=request, label=label, defaults={"added_by": by}
+                )
+                done = created
+            else:
+                done = RequestLabel.objects.filter(request=request, label=label).delete()[0] > 0
+            if done and label.is_shared:
+                Event.objects.create(
+                    request=request,
+                    kind=Event.Kind.LABEL,
+                    author=by,
+                    changes={"ajoutée" if add else "retirée": label.name},
+                )
+            changed += done
+    return changed

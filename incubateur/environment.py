@@ -38,3 +38,12 @@ def env_list(name: str, default: list[str], environ: Mapping[str, str] = os.envi
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_increasing_ints(name: str, default: list[int], environ: Mapping[str, str] = os.environ) -> list[int]:
+    """Read a comma-separated list of positive integers in increasing order (such as ``7,14``)."""
+    items = env_list(name, [str(number) for number in default], environ)
+    numbers = [int(item) for item in items if item.isdigit()]
+    if not numbers or len(numbers) != len(items) or 0 in numbers or numbers != sorted(set(numbers)):
+        raise ImproperlyConfigured(f"{name} must list positive integers in increasing order, such as 7,14.")
+    return numbers

@@ -13,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from incubateur.caches import caches
-from incubateur.environment import env_bool, env_int, env_list
+from incubateur.environment import env_bool, env_increasing_ints, env_int, env_list
 from incubateur.mailers import mailers
 
 # ---------------------------------------------------------------- paths
@@ -326,3 +326,9 @@ PERSONAL_DATA_RETENTION_MONTHS = env_int("PERSONAL_DATA_RETENTION_MONTHS", 24)
 ANSM_POSTS_PER_HOUR = env_int("ANSM_POSTS_PER_HOUR", 10)
 # Working days (Monday to Friday, French public holidays excepted) within which the team answers a request.
 ANSM_FIRST_ANSWER_WORKING_DAYS = env_int("ANSM_FIRST_ANSWER_WORKING_DAYS", 5)
+# Requests waiting on the requester (after a text of the team, in "nouvelle" or "en qualification"): reminded
+# after these working days, then closed "sans suite" (refused, reason "sans réponse") after the last number.
+ANSM_REQUESTER_REMINDER_DAYS = env_increasing_ints("ANSM_REQUESTER_REMINDER_DAYS", [7, 14])
+ANSM_REQUESTER_CLOSE_DAYS = env_int("ANSM_REQUESTER_CLOSE_DAYS", 21)
+if ANSM_REQUESTER_CLOSE_DAYS <= ANSM_REQUESTER_REMINDER_DAYS[-1]:
+    raise ImproperlyConfigured("ANSM_REQUESTER_CLOSE_DAYS must come after the last of ANSM_REQUESTER_REMINDER_DAYS.")

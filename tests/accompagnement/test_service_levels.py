@@ -8,6 +8,7 @@ import time_machine
 from django.core.management import call_command
 
 from accompagnement import workflow
+from accompagnement.models import Delivery, Email
 from accompagnement.service_levels import public_holidays, working_days_before
 from tests.accompagnement.factories import saved_request
 from tests.conftest import login_with_second_factor
@@ -45,7 +46,9 @@ def test_a_request_unanswered_after_five_working_days_is_flagged_late(client, ch
     assert recent not in response.context["cl"].result_list  # 5 working days are not over yet
 
 
-def test_the_daily_reminder_lists_each_assignees_waiting_requests(chargee, territories, mailoutbox, settings):
+def test_the_daily_reminder_lists_each_assignees_waiting_requests(
+    chargee, territories, mailoutbox, settings, django_capture_on_commit_callbacks
+):
     settings.ANSM_FIRST_ANSWER_WORKING_DAYS = 5
     with time_machine.travel("2026-05-04 10:00:00+02:00", tick=False):
         mine, _ = saved_request()
@@ -56,7 +59,8 @@ def test_the_daily_reminder_lists_each_assignees_waiting_requests(chargee, terri
 
     output = io.StringIO()
     with time_machine.travel("2026-05-18 07:00:00+02:00", tick=False):
-        call_command("remind_staff", stdout=output)
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("remind_staff", stdout=output)
 
     by_address = {mail.to[0]: mail for mail in mailoutbox}
     assert set(by_address) == {"chargee@anct.gouv.fr", settings.STAFF_NOTIFICATION_EMAIL}
@@ -64,5 +68,27 @@ def test_the_daily_reminder_lists_each_assignees_waiting_requests(chargee, terri
     assert nobodys.reference not in by_address["chargee@anct.gouv.fr"].body
     assert nobodys.reference in by_address[settings.STAFF_NOTIFICATION_EMAIL].body
     assert all(answered.reference not in mail.body for mail in mailoutbox)
-    assert "2 relance(s) envoyée(s)" in output.getvalue()
+    assert "2 relance(s) mise(s) en file d'envoi" in output.getvalue()
     assert "1 demande ANSM attend l'équipe depuis plus de 5 jours ouvrés" == by_address["chargee@anct.gouv.fr"].subject
+
+
+def test_the_staff_reminder_goes_through_the_outbox_once_a_day(
+    chargee, territories, mailoutbox, settings, django_capture_on_commit_callbacks
+):
+    settings.ANSM_FIRST_ANSWER_WORKING_DAYS = 5
+    with time_machine.travel("2026-05-04 10:00:00+02:00", tick=False):
+        waiting, _ = saved_request()
+        workflow.assign_request(waiting.pk, to_user=chargee, by=chargee)
+
+    with time_machine.travel("2026-05-18 07:00:00+02:00", tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("remind_staff", stdout=io.StringIO())
+            call_command("remind_staff", stdout=io.StringIO())  # the scheduler retried the job
+    with time_machine.travel("2026-05-19 07:00:00+02:00", tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("remind_staff", stdout=io.StringIO())
+
+    rows = Email.objects.filter(template="staff_reminder").order_by("created_at")
+    assert [(row.to, row.delivery, row.body) for row in rows] == [("chargee@anct.gouv.fr", Delivery.SENT, "")] * 2
+    assert len(mailoutbox) == 2
+    assert waiting.reference in mailoutbox[0].body

@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 from django.test import override_settings
 
 from accompagnement import workflow
+from accompagnement.models import Label
 from tests.accompagnement.factories import saved_request
 from tests.browser.staff import sign_in
 
@@ -30,6 +31,8 @@ def test_at_1280_pixels_every_column_of_the_list_is_readable(browser, live_serve
     for code, population in LONG_NAMES.items():
         request, _ = saved_request(commune_id=code, population=population)
         workflow.assign_request(request.pk, to_user=staff, by=staff)
+        label, _ = Label.objects.get_or_create(name="Élus à rappeler avant le conseil")
+        workflow.label_requests([request.pk], label=label, by=staff)
     saved_request(commune_id=None, epci_id="200071033", population=5415)
     context = browser.new_context(base_url=live_server.url, locale="fr-FR", viewport={"width": 1280, "height": 800})
     page = context.new_page()
@@ -47,6 +50,7 @@ def test_at_1280_pixels_every_column_of_the_list_is_readable(browser, live_serve
         "chargé·e",
         "à qui la main",
         "reçue le",
+        "étiquettes",
     ]
     # The whole table fits: its last column ends inside the window, and nothing scrolls sideways.
     last = table.locator("thead th").last.bounding_box()

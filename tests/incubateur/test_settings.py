@@ -3,7 +3,7 @@ import os
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from incubateur.environment import env_bool, env_int
+from incubateur.environment import env_bool, env_increasing_ints, env_int
 from tests.production import manage
 
 
@@ -42,6 +42,20 @@ def test_malformed_integer_is_refused(monkeypatch):
 
     with pytest.raises(ImproperlyConfigured, match="SOME_NUMBER must be a non-negative integer"):
         env_int("SOME_NUMBER", 1)
+
+
+@pytest.mark.parametrize("raw", ["14,7", "7,,x", "0,7", "7,7", ","])
+def test_reminder_days_must_increase(monkeypatch, raw):
+    monkeypatch.setenv("SOME_DAYS", raw)
+
+    with pytest.raises(ImproperlyConfigured, match="SOME_DAYS must list positive integers in increasing order"):
+        env_increasing_ints("SOME_DAYS", [7, 14])
+
+
+def test_reminder_days_are_read_as_numbers(monkeypatch):
+    monkeypatch.setenv("SOME_DAYS", " 5, 10 ")
+
+    assert env_increasing_ints("SOME_DAYS", [7, 14]) == [5, 10]
 
 
 def test_connections_are_persistent_with_health_checks_and_a_statement_timeout(settings):
