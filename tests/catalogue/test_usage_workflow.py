@@ -176,3 +176,27 @@ def test_a_stopped_declaration_ends_the_existing_usage_with_its_reason(admin_use
     assert deployment.status == Deployment.Status.ENDED
     assert deployment.stop_reason == "Remplacé par l'outil de la métropole."
     assert deployment.changes.get().fields == {"status": ["active", "ended"]}
+
+
+def test_a_usage_that_becomes_to_confirm_sends_the_staff_its_confirmation_link(
+    mailoutbox, django_capture_on_commit_callbacks, settings
+):
+    settings.STAFF_NOTIFICATION_EMAIL = "equipe@incubateur.example"
+    with time_machine.travel(datetime(2024, 1, 15, 12, tzinfo=PARIS), tick=False):
+        deployment = DeploymentFactory(other_body="Mairie de test")
+        recent = DeploymentFactory(other_body="Mairie récente", confirmed_at=timezone.now() + timedelta(days=300))
+
+    with time_machine.travel(datetime(2026, 1, 16, 12, tzinfo=PARIS), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("expire_deployments")
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("expire_deployments")
+
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.to == ["equipe@incubateur.example"]
+    assert message.subject == "1 utilisation à confirmer dans le catalogue"
+    assert f"Mairie de test — {deployment.service.name}" in message.body
+    assert f"/admin/catalogue/deployment/{deployment.pk}/change/" in message.body
+    assert "/admin/catalogue/deployment/?state__exact=to_confirm" in message.body
+    assert recent.other_body not in message.body
