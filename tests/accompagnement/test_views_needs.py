@@ -70,7 +70,9 @@ def test_enjeux_show_their_public_contributions_and_the_services_linked_to_them(
     enjeu = Enjeu.objects.create(number=99, slug="enjeu-test", source_id="t99", title="Mieux trier")
     covered = Enjeu.objects.create(number=98, slug="enjeu-couvert", source_id="t98", title="Mieux compter")
     for number in range(2):
-        Contribution.objects.create(decidim_host="mon.incubateur.anct.gouv.fr", decidim_id=number, title="x", enjeu=enjeu)
+        Contribution.objects.create(
+            decidim_host="mon.incubateur.anct.gouv.fr", decidim_id=number, title="x", enjeu=enjeu
+        )
     Contribution.objects.create(decidim_host="demo.invalid", decidim_id=9, title="démo", enjeu=enjeu)
     ServiceEnjeu.objects.create(service=ServiceFactory(), enjeu=covered, basis=LinkBasis.THEME)
 

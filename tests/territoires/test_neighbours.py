@@ -1,5 +1,5 @@
-import importlib
 import csv
+import importlib
 
 import pytest
 
