@@ -1,3 +1,4 @@
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -200,3 +201,17 @@ def test_a_usage_that_becomes_to_confirm_sends_the_staff_its_confirmation_link(
     assert f"/admin/catalogue/deployment/{deployment.pk}/change/" in message.body
     assert "/admin/catalogue/deployment/?state__exact=to_confirm" in message.body
     assert recent.other_body not in message.body
+
+
+def test_a_commune_usage_declared_then_accepted_is_found_with_used_in_my_departement(client, admin_user):
+    service = ServiceFactory(name="Service de test déclaré")
+    declaration, token = _declaration(service, commune=_commune("38185"))
+    usage_workflow.confirm_declaration_email(token)
+    before = client.get("/services/", {"departement": "38"}).content.decode()
+
+    usage_workflow.accept_declaration(declaration.pk, by=admin_user)
+
+    after = client.get("/services/", {"departement": "38"}).content.decode()
+    assert "Service de test déclaré" not in before
+    assert "Service de test déclaré" in after
+    assert re.search(r'<option value="38" selected>Isère \(38\) \(\d+\)</option>', after)
