@@ -1,6 +1,8 @@
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from catalogue.models import ServiceEnjeu, Stage
 from consultation.models import Contribution, Enjeu, LinkBasis
@@ -106,3 +108,17 @@ def test_the_figures_page_and_the_site_map_link_to_the_needs_page(client):
 
     assert 'href="/chiffres/besoins/"' in figures and 'href="/chiffres/besoins/"' in site_map
     assert "<h1>Besoins non couverts" in client.get("/chiffres/besoins/").content.decode()
+
+
+def test_the_page_reads_the_same_number_of_queries_whatever_the_number_of_needs(client, themes):
+    client.get("/chiffres/besoins/")  # warm the page chrome and the session-less caches
+    with CaptureQueriesContext(connection) as few:
+        client.get("/chiffres/besoins/?few")
+    for number in range(5):
+        ServiceFactory(themes=[ThematiqueFactory(slug=f"autre-{number}")])
+        Enjeu.objects.create(number=90 + number, slug=f"enjeu-{number}", source_id=f"t{90 + number}", title="x")
+
+    with CaptureQueriesContext(connection) as many:
+        client.get("/chiffres/besoins/?many")
+
+    assert len(many) == len(few)
