@@ -1,7 +1,8 @@
-"""The e-mail that confirms a usage declaration (double opt-in), sent by the background worker after the commit.
+"""The catalogue's e-mails, sent by the background worker after the commit: the link that confirms a usage
+declaration (double opt-in), and the staff's list of usages that now ask for confirmation.
 
-The task carries only the declaration's id: it draws the link's token itself and stores only its hash, so
-neither the token nor the address sits in the task table (whose arguments the database backend keeps).
+The declaration task carries only the declaration's id: it draws the link's token itself and stores only its
+hash, so neither the token nor the address sits in the task table (whose arguments the database backend keeps).
 """
 
 import logging
@@ -17,7 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from catalogue.models import UsageDeclaration
+from catalogue.models import Deployment, UsageDeclaration, UsageState
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -45,16 +46,53 @@ def send_declaration_link(declaration_id: int, attempt: int = 1) -> None:
     }
     subject, _, body = render_to_string("catalogue/emails/usage_confirm.txt", context).strip().partition("\n")
     message = EmailMessage(subject.strip(), body.strip() + "\n", settings.DEFAULT_FROM_EMAIL, [declaration.email])
+    _send_or_retry(message, send_declaration_link, declaration_id, attempt=attempt)
+
+
+@task()
+def send_usages_to_confirm(deployment_ids: list[int], attempt: int = 1) -> None:
+    """Tell the staff which usages now show « à confirmer », each with the admin page where they confirm it.
+
+    The staff are the ones who can confirm: the declaring agent's address is deleted a year after the decision
+    (personal data kept no longer than needed), so it is gone when a usage reaches 24 months.
+    """
+    deployments = (
+        Deployment.objects.filter(pk__in=deployment_ids, state=UsageState.TO_CONFIRM)
+        .select_related("service", "commune", "epci", "departement", "region")
+        .order_by("service__name", "pk")
+    )
+    usages = [
+        {
+            "name": f"{deployment.user_name} — {deployment.service.name}",
+            "url": settings.SITE_URL + reverse("admin:catalogue_deployment_change", args=[deployment.pk]),
+        }
+        for deployment in deployments
+    ]
+    if not usages:
+        return  # confirmed or hidden meanwhile
+    context = {
+        "usages": usages,
+        "list_url": settings.SITE_URL + reverse("admin:catalogue_deployment_changelist") + "?state__exact=to_confirm",
+    }
+    subject, _, body = render_to_string("catalogue/emails/usages_to_confirm.txt", context).strip().partition("\n")
+    message = EmailMessage(
+        subject.strip(), body.strip() + "\n", settings.DEFAULT_FROM_EMAIL, [settings.STAFF_NOTIFICATION_EMAIL]
+    )
+    _send_or_retry(message, send_usages_to_confirm, deployment_ids, attempt=attempt)
+
+
+def _send_or_retry(message: EmailMessage, again, argument, *, attempt: int) -> None:
+    """Send ``message``; when SMTP fails, queue ``again(argument)`` for later, up to ``MAX_ATTEMPTS`` in all."""
     try:
         message.send(using="default")
     except (smtplib.SMTPException, OSError) as error:
-        logger.warning("Declaration link %s not sent (attempt %s): %s", declaration_id, attempt, type(error).__name__)
+        logger.warning("%s not sent (attempt %s): %s", again.name, attempt, type(error).__name__)
         if attempt >= MAX_ATTEMPTS:
             return
         try:
             # Wait longer after each failure: 1, 4, 9, 16 minutes.
             later = timezone.now() + timedelta(minutes=attempt**2)
-            send_declaration_link.using(run_after=later).enqueue(declaration_id, attempt + 1)
+            again.using(run_after=later).enqueue(argument, attempt + 1)
         except InvalidTask:
             # Backends that cannot defer (immediate, in development and tests) try again at once.
-            send_declaration_link.enqueue(declaration_id, attempt + 1)
+            again.enqueue(argument, attempt + 1)

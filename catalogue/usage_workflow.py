@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from catalogue.models import Deployment, DeploymentChange, UsageDeclaration, UsageOrigin, UsageState, hash_token
+from catalogue.tasks import send_usages_to_confirm
 from territoires.matching import official_body
 
 CONFIRMATION_MONTHS = 24
@@ -92,15 +93,16 @@ def reject_deployment(deployment_id: int, *, by, note: str = "") -> Deployment:
 
 
 def expire_deployments(*, now=None) -> tuple[int, int, int]:
-    """Mark « à confirmer » the usages unconfirmed for 24 months, hide those unconfirmed for 27, and delete the
-    declarations whose e-mail was never confirmed and those decided more than a year ago.
+    """Mark « à confirmer » the usages unconfirmed for 24 months (and e-mail the staff, who confirm them), hide those
+    unconfirmed for 27, and delete the declarations whose e-mail was never confirmed and those decided more than a
+    year ago.
 
     Returns (newly « à confirmer », newly hidden, declarations deleted).
     """
     now = now or timezone.now()
     ask_before = months_before(now, CONFIRMATION_MONTHS)
     hide_before = months_before(now, CONFIRMATION_MONTHS + HIDE_AFTER_MONTHS)
-    counts = []
+    counts, asked = [], []
     with transaction.atomic():
         for from_states, before, to in (
             ([UsageState.PUBLISHED, UsageState.TO_CONFIRM], hide_before, UsageState.HIDDEN),
@@ -117,6 +119,8 @@ def expire_deployments(*, now=None) -> tuple[int, int, int]:
                     now=now,
                 )
                 count += 1
+                if to == UsageState.TO_CONFIRM:
+                    asked.append(deployment.pk)
             counts.append(count)
         dropped, _ = UsageDeclaration.objects.filter(
             Q(
@@ -128,6 +132,8 @@ def expire_deployments(*, now=None) -> tuple[int, int, int]:
                 reviewed_at__lt=months_before(now, REVIEWED_DECLARATION_MONTHS),
             )
         ).delete()
+        if asked:
+            transaction.on_commit(lambda: send_usages_to_confirm.enqueue(asked))
     hidden, to_confirm = counts
     return to_confirm, hidden, dropped
 

@@ -35,6 +35,8 @@ urlpatterns = [
     path("", include("accompagnement.usage_urls")),
     path("chiffres/", figures_views.figures, name="figures"),
     path("chiffres/<slug:slug>.csv", figures_views.figures_csv, name="figures_csv"),
+    path("chiffres/besoins/", figures_views.needs, name="needs"),
+    path("chiffres/besoins/<slug:kind>.csv", figures_views.needs_csv, name="needs_csv"),
     path("services.csv", catalogue_views.service_csv, name="service_csv"),
     path("utilisations.csv", catalogue_views.usage_csv, name="usage_csv"),
     path("utilisations.json", catalogue_views.usage_json, name="usage_json"),

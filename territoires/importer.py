@@ -13,7 +13,7 @@ from django.db import connection, transaction
 
 from core.rows import FileFormatError, Row, csv_rows
 from territoires.models import INSEE_CODE, SIREN, Commune, Departement, Epci, Region, Zone
-from territoires.neighbours import neighbours_by_departement
+from territoires.neighbours import read_neighbours
 from territoires.search import normalize
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -228,7 +228,7 @@ def import_territories(*, data_dir: Path = DATA_DIR, progress: Callable[[str], N
         parsed[kind.name] = read_kind(kind, data_dir, known)
         known[kind.name] = set(parsed[kind.name])
         progress(f"{FILES[kind.name]} : {len(parsed[kind.name])} lignes lues.")
-    neighbours = neighbours_by_departement(parsed["communes"].values(), set(parsed["departements"]))
+    neighbours = read_neighbours(set(parsed["departements"]))
     for code, values in parsed["departements"].items():
         values["voisins"] = neighbours[code]
     report = Report()

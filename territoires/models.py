@@ -40,7 +40,7 @@ class Departement(models.Model):
     region = models.ForeignKey(Region, verbose_name="région", on_delete=models.PROTECT, related_name="departements")
     chef_lieu = models.CharField("chef-lieu (code INSEE)", max_length=5, blank=True)
     zone = models.CharField("zone", max_length=5, choices=Zone.choices)
-    # Derived at import from the official lists (territoires/neighbours.py), not written by hand.
+    # Filled at import from the drawn borders of territoires/data/departements_voisins.csv (territoires/neighbours.py).
     voisins = ArrayField(
         models.CharField(max_length=3), verbose_name="départements voisins", default=list, blank=True, editable=False
     )

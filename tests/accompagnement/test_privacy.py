@@ -19,6 +19,9 @@ PUBLIC_URLS = [
     "/api/services/",
     "/api/territoires/communes/07128/",
     "/services.csv",
+    "/chiffres/",
+    "/chiffres/besoins/",
+    "/chiffres/besoins/thematiques.csv",
 ]
 
 

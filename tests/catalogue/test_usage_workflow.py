@@ -1,3 +1,4 @@
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -176,3 +177,41 @@ def test_a_stopped_declaration_ends_the_existing_usage_with_its_reason(admin_use
     assert deployment.status == Deployment.Status.ENDED
     assert deployment.stop_reason == "Remplacé par l'outil de la métropole."
     assert deployment.changes.get().fields == {"status": ["active", "ended"]}
+
+
+def test_a_usage_that_becomes_to_confirm_sends_the_staff_its_confirmation_link(
+    mailoutbox, django_capture_on_commit_callbacks, settings
+):
+    settings.STAFF_NOTIFICATION_EMAIL = "equipe@incubateur.example"
+    with time_machine.travel(datetime(2024, 1, 15, 12, tzinfo=PARIS), tick=False):
+        deployment = DeploymentFactory(other_body="Mairie de test")
+        recent = DeploymentFactory(other_body="Mairie récente", confirmed_at=timezone.now() + timedelta(days=300))
+
+    with time_machine.travel(datetime(2026, 1, 16, 12, tzinfo=PARIS), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("expire_deployments")
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("expire_deployments")
+
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.to == ["equipe@incubateur.example"]
+    assert message.subject == "1 utilisation à confirmer dans le catalogue"
+    assert f"Mairie de test — {deployment.service.name}" in message.body
+    assert f"/admin/catalogue/deployment/{deployment.pk}/change/" in message.body
+    assert "/admin/catalogue/deployment/?state__exact=to_confirm" in message.body
+    assert recent.other_body not in message.body
+
+
+def test_a_commune_usage_declared_then_accepted_is_found_with_used_in_my_departement(client, admin_user):
+    service = ServiceFactory(name="Service de test déclaré")
+    declaration, token = _declaration(service, commune=_commune("38185"))
+    usage_workflow.confirm_declaration_email(token)
+    before = client.get("/services/", {"departement": "38"}).content.decode()
+
+    usage_workflow.accept_declaration(declaration.pk, by=admin_user)
+
+    after = client.get("/services/", {"departement": "38"}).content.decode()
+    assert "Service de test déclaré" not in before
+    assert "Service de test déclaré" in after
+    assert re.search(r'<option value="38" selected>Isère \(38\) \(\d+\)</option>', after)

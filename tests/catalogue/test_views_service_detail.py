@@ -91,6 +91,7 @@ def test_users_nearest_the_visitors_commune_come_first(client):
     DeploymentFactory(service=service, departement_id="38", other_body="Département de l'Isère")
     DeploymentFactory(service=service, departement_id="73", other_body="Département de la Savoie")
     DeploymentFactory(service=service, departement_id="26", other_body="Département de la Drôme")
+    DeploymentFactory(service=service, departement_id="15", other_body="Département du Cantal")
     DeploymentFactory(service=service, departement_id="29", other_body="Département du Finistère")
 
     default = client.get(f"/services/{service.slug}/").context["usage"]
@@ -98,12 +99,18 @@ def test_users_nearest_the_visitors_commune_come_first(client):
     by_postal_code = client.get(f"/services/{service.slug}/", {"commune": "38000"})
 
     near = response.context["usage"]
-    assert [group.title for group in default] == ["Drôme (26)", "Finistère (29)", "Isère (38)", "Savoie (73)"]
+    assert [group.title for group in default] == [
+        "Cantal (15)",
+        "Drôme (26)",
+        "Finistère (29)",
+        "Isère (38)",
+        "Savoie (73)",
+    ]
     assert [(group.title, [d.user_name for d in group.deployments]) for group in near] == [
         ("Dans votre intercommunalité (Grenoble-Alpes-Métropole)", ["Échirolles"]),
         ("Dans votre département (Isère (38))", ["Département de l'Isère"]),
-        ("Dans les départements voisins", ["Département de la Savoie"]),
-        ("Dans votre région", ["Département de la Drôme"]),
+        ("Dans les départements voisins", ["Département de la Drôme", "Département de la Savoie"]),
+        ("Dans votre région", ["Département du Cantal"]),
         ("Ailleurs", ["Département du Finistère"]),
     ]
     assert "Classement depuis Grenoble (Isère)" in response.content.decode()

@@ -1,32 +1,63 @@
+import csv
+import importlib
+
 import pytest
 
 from territoires.models import Departement
-from territoires.neighbours import neighbours_by_departement
+from territoires.neighbours import DATA_FILE, outline_points, read_neighbours, touching_pairs
 
 
-def _commune(departement, epci=None, postal=()):
-    return {"departement_id": departement, "epci_id": epci, "codes_postaux": list(postal)}
+def test_outline_points_follow_relative_and_absolute_svg_commands():
+    points = outline_points("M10 10h5v5l-5-5zM20 20L30 30c1 1 2 2 3 3")
+
+    assert points == {(10, 10), (15, 10), (15, 15), (20, 20), (30, 30), (33, 33)}
 
 
-def test_an_epci_across_a_border_makes_two_departements_neighbours():
-    communes = [_commune("01", "E1"), _commune("69", "E1"), _commune("29", "E2")]
+def test_outlines_that_share_a_vertex_touch_and_others_do_not():
+    outlines = {
+        "01": outline_points("M0 0h10v10h-10z"),
+        "69": outline_points("M10 0h10v10h-10z"),
+        "29": outline_points("M50 50h5v5h-5z"),
+    }
 
-    assert neighbours_by_departement(communes, {"01", "29", "69"}) == {"01": ["69"], "29": [], "69": ["01"]}
+    assert touching_pairs(outlines) == [("01", "69")]
 
 
-def test_a_postal_code_of_another_departement_or_a_shared_one_makes_neighbours():
-    communes = [_commune("01", postal=["39130"]), _commune("2A", postal=["20167"]), _commune("2B", postal=["20167"])]
+def test_the_committed_borders_give_symmetric_neighbours_for_every_departement():
+    with DATA_FILE.parent.joinpath("departements.csv").open(encoding="utf-8") as handle:
+        codes = {row["code"] for row in csv.DictReader(handle)}
 
-    neighbours = neighbours_by_departement(communes, {"01", "39", "2A", "2B"})
+    neighbours = read_neighbours(codes)
 
-    assert neighbours == {"01": ["39"], "39": ["01"], "2A": ["2B"], "2B": ["2A"]}
+    assert all(a in neighbours[b] for a in neighbours for b in neighbours[a])
+    assert all(code not in voisins for code, voisins in neighbours.items())
+    assert neighbours["75"] == ["92", "93", "94"]
+    assert neighbours["2A"] == ["2B"]
+    assert neighbours["974"] == []
+    assert neighbours["01"] == ["38", "39", "69", "71", "73", "74"]
+    assert neighbours["29"] == ["22", "56"]
+    assert {"25", "68", "70"} == set(neighbours["90"])
 
 
 @pytest.mark.usefixtures("territories")
-def test_the_import_derives_the_neighbours_from_the_official_lists():
+def test_the_import_gives_each_departement_its_drawn_neighbours():
     isere = Departement.objects.get(code="38")
     paris = Departement.objects.get(code="75")
 
-    assert {"69", "73"} <= set(isere.voisins)
-    assert set(paris.voisins) == {"91", "92", "93", "94", "95"}
+    assert set(isere.voisins) == {"01", "05", "07", "26", "42", "69", "73"}
+    assert paris.voisins == ["92", "93", "94"]
     assert "38" in Departement.objects.get(code="73").voisins
+    assert Departement.objects.get(code="971").voisins == []
+
+
+@pytest.mark.usefixtures("territories")
+def test_the_data_migration_gives_a_reused_database_the_drawn_neighbours():
+    from django.apps import apps
+
+    migration = importlib.import_module("territoires.migrations.0004_departement_voisins_from_borders")
+    Departement.objects.filter(code__in=["75", "2A"]).update(voisins=["91"])
+
+    migration.fill(apps, None)
+
+    assert Departement.objects.get(code="75").voisins == ["92", "93", "94"]
+    assert Departement.objects.get(code="2A").voisins == ["2B"]
