@@ -1,6 +1,7 @@
 """The two costs a small commune meets, on the real data: a search nobody made before, and a first visit.
 
-Usage: .venv/bin/python bench/real.py [--duration 8] [--connections 16] [--database portail_real] [--skip-load]
+Usage: .venv/bin/python bench/real.py [--duration 8] [--connections 16] [--database portail_real] [--port 8077]
+       [--skip-load | --skip-browser]
 
 Builds (once) a database holding only what ``make run`` loads (the official territories and the demo data:
 the real catalogue of 40 services, the enjeux, the consultation sample), serves it with gunicorn (2 workers,
@@ -102,6 +103,7 @@ def main():
     parser.add_argument("--database", default="portail_real")
     parser.add_argument("--port", type=int, default=load.PORT)
     parser.add_argument("--skip-load", action="store_true", help="only the browser table")
+    parser.add_argument("--skip-browser", action="store_true", help="only the search table")
     arguments = parser.parse_args()
     load.PORT = arguments.port
     for tool in ("wrk", CHROMIUM):
@@ -140,6 +142,10 @@ def main():
                 f"| {result['errors'] + result['non_2xx_3xx']} | {one_client_ms(prefix):.1f} |",
                 flush=True,
             )
+        if rows:
+            print("\nTargets (issue 17): R >= 0.15, p95 < 100 ms, one client < 5 ms.")
+        if arguments.skip_browser:
+            return
 
         from playwright.sync_api import sync_playwright
 

@@ -2,10 +2,11 @@
 
 Each facet is counted against the services that every *other* active filter keeps, so a count tells
 how many services the visitor would see by ticking that value. The search runs once: one query returns
-every service it matches, with what the facets group on (code, porteur, stage, families, enjeux,
-départements) and, for each active filter, whether the service passes it (an ``EXISTS`` built from the
-FilterSet's own filter, so a filter is written once). The counts and the page's ids are derived from
-those rows; the names of the families, enjeux and départements are read once per content generation.
+the ids of every service the words match, in the page's order. What no search changes is read once per
+content generation (``core.pagecache.per_generation``): what the facets group on for every published
+service (code, porteur, stage, families, enjeux, départements), the services passing each combination of
+active filters (an ``EXISTS`` built from the FilterSet's own filter, so a filter is written once), and the
+names of the families, enjeux and départements. The counts and the page's ids are derived from those.
 """
 
 from collections import Counter
@@ -15,9 +16,13 @@ from urllib.parse import urlencode
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Exists, OuterRef
 from django.http import QueryDict
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 
 from catalogue.filters import ServiceFilterSet
 from catalogue.models import CodeStatus, Deployment, Porteur, Service, Stage, Thematique
+from catalogue.search import load_synonyms
 from consultation.models import Enjeu
 from core.pagecache import per_generation
 from territoires.models import Departement
@@ -75,28 +80,15 @@ def _labels() -> dict:
     }
 
 
-def _pass_flags(filterset: ServiceFilterSet) -> dict:
-    """For each active filter (and the rule that leaves stopped services out), whether a service passes it."""
-    data = filterset.form.cleaned_data
-    flags = {}
-    for name in FACET_FILTERS:
-        one = Service.objects.filter(pk=OuterRef("pk"))
-        if name == "stage":
-            one = filterset.without_stopped(one)
-        elif not data.get(name):
-            continue
-        if data.get(name):
-            one = filterset.filters[name].filter(one, data[name])
-        flags[f"passes_{name}"] = Exists(one)
-    return flags
+# Filter combinations whose passing services each worker keeps for a generation, at most.
+MAX_KEPT_COMBINATIONS = 256
 
 
-def _matching_rows(filterset: ServiceFilterSet, base_queryset) -> tuple[list, list[str]]:
-    """One query: every published service the words match, stopped ones included, in the page's order."""
-    flags = _pass_flags(filterset)
+def _service_rows() -> dict[int, tuple]:
+    """What the facets group on, for every published service (stopped ones included): no search changes it."""
     through = Service.themes.through.objects.filter(service=OuterRef("pk"))
     rows = (
-        filterset.searched(base_queryset)
+        Service.objects.published()
         .annotate(
             theme_ids=ArraySubquery(through.values("thematique_id")),
             enjeu_ids=ArraySubquery(Service.enjeux.through.objects.filter(service=OuterRef("pk")).values("enjeu_id")),
@@ -107,22 +99,77 @@ def _matching_rows(filterset: ServiceFilterSet, base_queryset) -> tuple[list, li
                 .values("departement_id")
                 .distinct()
             ),
-            **flags,
         )
-        .values_list(*ROW_FIELDS, *flags)
+        .order_by()
+        .values_list(*ROW_FIELDS)
     )
-    return list(rows), [name.removeprefix("passes_") for name in flags]
+    return {row[0]: row for row in rows}
+
+
+def _filter_key(filterset: ServiceFilterSet) -> tuple:
+    """The active filters' values (the words left out): two requests with the same key keep the same services."""
+    data = filterset.form.cleaned_data
+    key = []
+    for name in FACET_FILTERS:
+        value = data.get(name)
+        if not value:
+            key.append((name, ()))
+            continue
+        values = value if isinstance(value, list | tuple) or hasattr(value, "model") else [value] if value else []
+        key.append((name, tuple(sorted(str(getattr(item, "pk", item)) for item in values))))
+    return tuple(key)
+
+
+def _passing(filterset: ServiceFilterSet, request) -> dict[str, set[int]]:
+    """For each active filter (and the rule that leaves stopped services out), the published services passing it.
+
+    One query for a combination of filter values not seen in this generation (an ``EXISTS`` per filter, built
+    from the FilterSet's own filter methods, so a filter is written once); none for a known one, whatever the
+    words searched.
+    """
+    kept = per_generation(request, "catalogue.passing", dict)
+    key = _filter_key(filterset)
+    if key in kept:
+        return kept[key]
+    data = filterset.form.cleaned_data
+    flags = {}
+    for name in FACET_FILTERS:
+        one = Service.objects.filter(pk=OuterRef("pk"))
+        if name == "stage":
+            one = filterset.without_stopped(one)
+        elif not data.get(name):
+            continue
+        if data.get(name):
+            one = filterset.filters[name].filter(one, data[name])
+        flags[name] = Exists(one)
+    rows = Service.objects.published().annotate(**{f"passes_{name}": flag for name, flag in flags.items()})
+    rows = rows.order_by().values_list("pk", *(f"passes_{name}" for name in flags))
+    passing = {name: set() for name in flags}
+    for pk, *passes in rows:
+        for name, passed in zip(flags, passes, strict=True):
+            if passed:
+                passing[name].add(pk)
+    if len(kept) >= MAX_KEPT_COMBINATIONS:
+        kept.clear()
+    kept[key] = passing
+    return passing
 
 
 def search_catalogue(filterset: ServiceFilterSet, base_queryset, request) -> Search:
-    """The services ``filterset`` keeps (searched once) and every facet with the count of each value."""
-    rows, flags = _matching_rows(filterset, base_queryset)
+    """The services ``filterset`` keeps (searched once) and every facet with the count of each value.
+
+    The search itself is one query for the ordered ids of the services the words match; what the facets group
+    on and which services pass each filter are kept per content generation.
+    """
+    ids = filterset.searched_ids(base_queryset, synonyms=per_generation(request, "catalogue.synonyms", load_synonyms))
+    every_row = per_generation(request, "catalogue.rows", _service_rows)
+    passing = _passing(filterset, request)
     labels = per_generation(request, "catalogue.facets", _labels)
-    width = len(ROW_FIELDS)
+    rows = [every_row[pk] for pk in ids if pk in every_row]
 
     def kept_without(name):
-        others = [width + index for index, flag in enumerate(flags) if flag != name]
-        return [row for row in rows if all(row[index] for index in others)]
+        others = [kept for flag, kept in passing.items() if flag != name]
+        return [row for row in rows if all(row[0] in kept for kept in others)]
 
     kept = kept_without(None)
     selected = {name: set(request.GET.getlist(name)) for name in FACET_FILTERS}
@@ -163,6 +210,64 @@ def search_catalogue(filterset: ServiceFilterSet, base_queryset, request) -> Sea
 
 def _counted(counts: Counter, choices) -> list[tuple[str, str, int]]:
     return [(value, text, counts[value]) for value, text in choices]
+
+
+def checkboxes_html(facet: Facet, hint: str = "") -> str:
+    """A facet as a fieldset of checkboxes (the page's HTML, built here: a template loop cost more than the search)."""
+    if not facet.values:
+        return ""
+    boxes = format_html_join(
+        "",
+        '<div class="fr-fieldset__element fr-checkbox-group fr-checkbox-group--sm">'
+        '<input type="checkbox" id="filtre-{0}-{1}" name="{0}" value="{2}"{3}>'
+        '<label class="fr-label" for="filtre-{0}-{1}">{4} ({5})</label></div>',
+        (
+            (
+                facet.name,
+                number,
+                value.value,
+                _attribute(value.selected, " checked"),
+                capfirst(value.label),
+                value.count,
+            )
+            for number, value in enumerate(facet.values, start=1)
+        ),
+    )
+    return format_html(
+        '<fieldset class="fr-fieldset" id="filtre-{0}" aria-labelledby="filtre-{0}-legende">'
+        '<legend class="fr-fieldset__legend fr-text--regular" id="filtre-{0}-legende"><strong>{1}</strong></legend>'
+        "{2}{3}</fieldset>",
+        facet.name,
+        facet.label,
+        boxes,
+        format_html('<p class="fr-fieldset__element fr-hint-text">{}</p>', hint) if hint else "",
+    )
+
+
+def select_html(facet: Facet, empty_label: str) -> str:
+    """A single-choice facet as a select, its first option choosing nothing."""
+    if not facet.values:
+        return ""
+    options = format_html_join(
+        "",
+        '<option value="{}"{}>{} ({})</option>',
+        (
+            (value.value, _attribute(value.selected, " selected"), capfirst(value.label), value.count)
+            for value in facet.values
+        ),
+    )
+    return format_html(
+        '<div class="fr-select-group"><label class="fr-label" for="filtre-{0}">{1}</label>'
+        '<select class="fr-select" id="filtre-{0}" name="{0}"><option value="">{2}</option>{3}</select></div>',
+        facet.name,
+        facet.label,
+        empty_label,
+        options,
+    )
+
+
+def _attribute(present: bool, text: str):
+    return mark_safe(text) if present else ""  # noqa: S308 (a constant attribute)
 
 
 @dataclass

@@ -6,7 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from catalogue.models import CodeStatus, Deployment, Porteur, Service, Stage, Thematique
-from catalogue.search import MAX_QUERY_LENGTH, search_services
+from catalogue.search import MAX_QUERY_LENGTH, search_ids, search_services
 from consultation.models import Enjeu
 from territoires.models import Departement
 
@@ -120,11 +120,14 @@ class ServiceFilterSet(django_filters.FilterSet):
             queryset = self.without_stopped(queryset)
         return self.ordered(queryset)
 
-    def searched(self, queryset):
-        """``queryset`` matching the words only (no other filter, stopped services included), in the chosen order."""
-        if self.form.cleaned_data.get("q"):
-            queryset = self.filters["q"].filter(queryset, self.form.cleaned_data["q"])
-        return self.ordered(queryset)
+    def searched_ids(self, queryset, synonyms=None) -> list[int]:
+        """The ids of ``queryset`` matching the words only (no other filter, stopped services included), in the
+        chosen order: one query (``synonyms``: see ``search.synonym_groups``)."""
+        text = self.form.cleaned_data.get("q")
+        if not text:
+            return list(self.ordered(queryset).values_list("pk", flat=True))
+        sort = SORTS.get(self.form.cleaned_data.get("sort") or "pertinence")
+        return search_ids(queryset, text, order=sort, synonyms=synonyms)
 
     def ordered(self, queryset):
         sort = self.form.cleaned_data.get("sort") or "pertinence"

@@ -1,10 +1,14 @@
+from dataclasses import dataclass
+
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from catalogue.facets import NOT_FILTERS, active_filters, search_catalogue
+from catalogue.facets import NOT_FILTERS, active_filters, checkboxes_html, search_catalogue, select_html
 from catalogue.filters import SORT_CHOICES, ServiceFilterSet
 from catalogue.models import Deployment, Service, ServiceEnjeu
 from catalogue.opendata import CSV_COLUMNS, USAGE_COLUMNS, csv_rows, usage_records
@@ -13,15 +17,51 @@ from catalogue.search import close_services
 from catalogue.usage import usages_near
 from consultation.models import Enjeu
 from core.opendata import csv_response
+from core.pagecache import per_generation
 from territoires.models import Commune
 
 # Twelve cards a page: the page stays light (under 600 DOM nodes with every facet) on slow devices.
 PAGE_SIZE = 12
+# Rendered cards each worker keeps for a content generation, at most (about 1 kB each).
+MAX_KEPT_CARDS = 5000
 
 
 def _list_queryset():
     # The generated search columns are large and never displayed.
     return Service.objects.published().defer("search_vector", "text_search", "name_search").select_related("porteur")
+
+
+@dataclass(frozen=True)
+class Card:
+    """A service's card on the catalogue page, rendered once per content generation."""
+
+    slug: str
+    html: str
+
+
+def _cards(request, ids: list[int], search) -> list[Card]:
+    """The cards of the services shown: rendered once per generation; only those not yet rendered are read."""
+    cards = per_generation(request, "catalogue.cards", dict)
+    missing = [pk for pk in ids if pk not in cards]
+    if missing:
+        if len(cards) + len(missing) > MAX_KEPT_CARDS:
+            cards.clear()
+        for pk, service in _list_queryset().in_bulk(missing).items():
+            service.families = search.families(pk)
+            html = render_to_string("catalogue/_service_card.html", {"service": service})
+            cards[pk] = Card(service.slug, mark_safe(html))  # noqa: S308 (rendered by the template, escaped)
+    return [cards[pk] for pk in ids]
+
+
+def _facets_html(facets, form) -> dict[str, str]:
+    """Each facet's HTML: checkboxes, or a select for the single-choice ones."""
+    selects = {"france_relance": "Indifférent", "departement": "Tous les départements"}
+    return {
+        facet.name: select_html(facet, selects[facet.name])
+        if facet.name in selects
+        else checkboxes_html(facet, hint=form.fields["stage"].help_text if facet.name == "stage" else "")
+        for facet in facets
+    }
 
 
 @require_safe
@@ -31,11 +71,7 @@ def service_list(request):
     valid = filterset.is_valid()
     search = search_catalogue(filterset, Service.objects.published(), request) if valid else None
     page = Paginator(search.ids if valid else [], PAGE_SIZE).get_page(request.GET.get("page"))
-    # Only the cards shown are read in full (one query); their families come with the search.
-    shown = _list_queryset().in_bulk(page.object_list)
-    page.object_list = [shown[pk] for pk in page.object_list]
-    for service in page.object_list:
-        service.families = search.families(service.pk)
+    page.object_list = _cards(request, list(page.object_list), search) if valid else []
     facets = search.facets if valid else []
     keep = request.GET.copy()
     keep.pop("page", None)
@@ -43,8 +79,9 @@ def service_list(request):
         "filterset": filterset,
         "form": filterset.form,
         "page_obj": page,
-        "services": page.object_list,
+        "services": page.object_list,  # cards (``Card``): slug and HTML
         "facets": {facet.name: facet for facet in facets},
+        "facets_html": _facets_html(facets, filterset.form),
         "active_filters": active_filters(request.GET, facets),
         "sort_choices": SORT_CHOICES,
         "current_sort": request.GET.get("sort") or "pertinence",

@@ -46,11 +46,17 @@ class CodeChoiceFilter(django_filters.ModelChoiceFilter):
 class PresentDepartementIterator(ModelChoiceIterator):
     """The départements offered: those of at least one public contribution (about 110 exist)."""
 
-    def __init__(self, field):
-        super().__init__(field)
-        self.queryset = Departement.objects.filter(
+    # Built when the choices are listed, not each time the form is built (a page whose choices are kept per
+    # content generation never lists them); the field's own queryset (every département) validates.
+    @property
+    def queryset(self):
+        return Departement.objects.filter(
             code__in=Contribution.objects.visible().exclude(departement=None).values("departement")
         ).order_by("code")
+
+    @queryset.setter
+    def queryset(self, value):
+        pass
 
 
 class PresentDepartementField(forms.ModelChoiceField):

@@ -4,6 +4,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from consultation.filters import SORT_CHOICES, ContributionFilterSet, InvestigationFilterSet
@@ -88,11 +90,28 @@ def _with_choices_per_generation(request, form):
     return form
 
 
+# Filter combinations whose rendered selects each worker keeps for a content generation, at most.
+MAX_KEPT_SELECTS = 256
+
+
+def _selects_html(request, form) -> str:
+    """The form's selects (about 130 options): rendered once per generation and combination of chosen values."""
+    if form.errors:
+        return ""  # rendered with their errors by the template
+    kept = per_generation(request, "consultation.contribution_list.selects", dict)
+    key = tuple((name, str(form[name].value())) for name in form.fields if name != "q")
+    if key not in kept:
+        if len(kept) >= MAX_KEPT_SELECTS:
+            kept.clear()
+        kept[key] = render_to_string("consultation/_search_selects.html", {"form": form, "column_width": 4})
+    return mark_safe(kept[key])  # noqa: S308 (rendered by the template, escaped)
+
+
 @require_safe
 def contribution_list(request):
     filterset = ContributionFilterSet(request.GET, queryset=_contributions())
+    _with_choices_per_generation(request, filterset.form)  # before validation, which lists them too
     valid = filterset.is_valid()
-    _with_choices_per_generation(request, filterset.form)
     page = Paginator(filterset.qs if valid else Contribution.objects.none(), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -100,6 +119,7 @@ def contribution_list(request):
     keep.pop("page", None)
     context = {
         "form": filterset.form,
+        "selects_html": _selects_html(request, filterset.form),
         "page_obj": page,
         "contributions": page.object_list,
         "sort_choices": SORT_CHOICES,

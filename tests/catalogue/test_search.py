@@ -1,7 +1,7 @@
 import pytest
 
 from catalogue.models import SearchSynonym, Service
-from catalogue.search import fold, search_services
+from catalogue.search import fold, load_synonyms, search_ids, search_services, synonym_groups
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -94,3 +94,39 @@ def test_sql_in_a_query_is_searched_as_words():
 
 def test_fold_removes_accents_and_case():
     assert fold("  Réserver   une SALLE ") == "reserver une salle"
+
+
+SOME_QUERIES = [
+    "rendez-vous",
+    "reserver une salle",
+    "covoiturag",
+    "intervension technique",
+    "sale des fetes",
+    "salle des fêtes mairie budget",
+    "parapheur",
+    "numérotation des rues",
+    "logement indigne",
+    "cantine école budget",
+    "zzzz",
+]
+
+
+@pytest.mark.parametrize("q", SOME_QUERIES)
+def test_the_synonyms_kept_per_generation_find_the_same_groups_as_the_database(q):
+    assert synonym_groups(fold(q), load_synonyms()) == synonym_groups(fold(q))
+
+
+@pytest.mark.parametrize("q", SOME_QUERIES)
+@pytest.mark.parametrize("order", [None, ["name"], ["-updated_at", "name"]])
+def test_the_catalogue_page_finds_the_same_services_in_the_same_order_in_one_query(
+    q, order, django_assert_max_num_queries
+):
+    searched = search_services(Service.objects.published(), q)
+    expected = list((searched.order_by(*order) if order else searched).values_list("pk", flat=True))
+    synonyms = load_synonyms()
+
+    # One query, and the synonyms table's when one of its long terms may be in the words with a typo.
+    with django_assert_max_num_queries(2):
+        found = search_ids(Service.objects.published(), q, order=order, synonyms=synonyms)
+
+    assert found == expected
