@@ -20,6 +20,6 @@ $$;
 
 
 class Migration(migrations.Migration):
-    dependencies = [("territoires", "0003_fill_departement_voisins")]
+    dependencies = [("territoires", "0004_departement_voisins_from_borders")]
 
     operations = [migrations.RunSQL(COST.format(cost=100), COST.format(cost=1))]
