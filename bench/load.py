@@ -210,9 +210,9 @@ def lua_list(values) -> str:
     return "{" + ", ".join(json.dumps(quote(value, safe="/?=&+%")) for value in values) + "}"
 
 
-def wrk(
-    paths, *, duration: int, connections: int, words=(), prefix="", base: str = f"http://127.0.0.1:{PORT}"
-) -> dict:
+def wrk(paths, *, duration: int, connections: int, words=(), prefix="", base: str = "") -> dict:
+    # Read at call time: bench/real.py sets PORT from its --port option after importing this module.
+    base = base or f"http://127.0.0.1:{PORT}"
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_SCRIPT % {"paths": lua_list(paths or ["/"]), "words": lua_list(words), "prefix": prefix})
     completed = subprocess.run(
