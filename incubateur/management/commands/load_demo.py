@@ -22,6 +22,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        if options["exemple_ansm"] and not settings.DEVELOPMENT:
+            # Its follow-up address is public in the code and it would count in the figures: `make run` on a
+            # DATABASE_URL loads the rest of the demo without it.
+            self.stderr.write(
+                "Demande ANSM d'exemple non chargée : elle ne se charge que sur la base de développement embarquée "
+                "(DATABASE_URL non défini)."
+            )
+            options["exemple_ansm"] = False
         self.stdout.write(f"Grands enjeux : {plural(load_enjeux(), 'créé', 'créés')}.")
         self.stdout.write(f"Investigations du PNI : {plural(load_investigations(), 'créée', 'créées')}.")
         load_figures()
