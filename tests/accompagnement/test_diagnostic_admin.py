@@ -1,9 +1,11 @@
 """The diagnostic in the request's admin page: needs with their services, publication, the requester's answers."""
 
+import importlib
 from datetime import timedelta
 from html import unescape
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
@@ -109,6 +111,8 @@ def test_the_publication_page_says_what_is_missing(client, chargee, scheduled):
 
 
 def test_an_account_that_may_only_read_cannot_publish(client, scheduled, django_user_model):
+    # A transactional test run before may have flushed the permissions: the migration's helper creates them again.
+    importlib.import_module("accompagnement.migrations.0002_staff_group").create_group(apps, None)
     reader = django_user_model.objects.create_user("lecteur", password="x", is_staff=True)
     reader.user_permissions.add(Permission.objects.get(codename="view_diagnosticrequest"))
     login_with_second_factor(client, reader)

@@ -8,7 +8,7 @@ from catalogue.models import Service
 
 
 @pytest.mark.django_db
-def test_the_example_request_is_left_out_outside_the_embedded_database(settings):
+def test_the_example_request_is_left_out_outside_the_embedded_database(settings, territories):
     """Its follow-up address is known to anyone reading the code: it never reaches a production database,
     while `make run` on a DATABASE_URL still loads the rest of the demo."""
     settings.DEVELOPMENT = False
