@@ -205,20 +205,31 @@ def submit_request(submission: RequestSubmission) -> Submitted:
     return Submitted(Outcome.CREATED, request, token)
 
 
+def _set_status(request, to: str, *, author=None, note: str = "", reason: str = "", changes=None) -> None:
+    """On a locked request: check the move, change the status and write its history row (no e-mail)."""
+    check_move(request.status, to, reason=reason)
+    old = request.status
+    request.status = to
+    request.refusal_reason = reason if to == Status.DECLINED else ""
+    request.save(update_fields=["status", "refusal_reason", "updated_at"])
+    Event.objects.create(
+        request=request,
+        kind=Event.Kind.STATUS,
+        author=author,
+        old_status=old,
+        new_status=to,
+        body=note,
+        changes=changes or {},
+    )
+
+
 def move_request(request_id: int, *, to: str, by, note: str = "", reason: str = "") -> DiagnosticRequest:
     """Change a request's status, record who did it, e-mail the requester after the commit."""
     with transaction.atomic():
         # The row lock makes two staff members acting at once take turns: the second sees the new status.
         request = DiagnosticRequest.objects.select_for_update().get(pk=request_id)
-        check_move(request.status, to, reason=reason)
-        old = request.status
-        request.status = to
-        request.refusal_reason = reason if to == Status.DECLINED else ""
-        request.save(update_fields=["status", "refusal_reason", "updated_at"])
         author = by if getattr(by, "is_authenticated", False) else None
-        Event.objects.create(
-            request=request, kind=Event.Kind.STATUS, author=author, old_status=old, new_status=to, body=note
-        )
+        _set_status(request, to, author=author, note=note, reason=reason)
         if author is not None:  # the requester does not need an e-mail about what they did themselves
             _notify_requester(
                 request,
@@ -466,16 +477,9 @@ def publish_diagnostic(request_id: int, *, by) -> DiagnosticRequest:
             raise DiagnosticNotPublishable(problems)
         again = diagnostic.is_published(request)
         if request.status == Status.SCHEDULED:
-            Event.objects.create(
-                request=request,
-                kind=Event.Kind.STATUS,
-                author=by,
-                old_status=request.status,
-                new_status=Status.DIAGNOSED,
-            )
-            request.status = Status.DIAGNOSED
+            _set_status(request, Status.DIAGNOSED, author=by)
         request.diagnostic_published_at = timezone.now()
-        request.save(update_fields=["status", "diagnostic_published_at", "updated_at"])
+        request.save(update_fields=["diagnostic_published_at", "updated_at"])
         Event.objects.create(
             request=request, kind=Event.Kind.DIAGNOSTIC, author=by, body="mis à jour" if again else ""
         )
@@ -575,16 +579,11 @@ def remind_requester(request_id: int, *, now=None) -> str:
                 f"Sans réponse de votre part à notre message du {since} ni à nos relances, nous classons cette "
                 "demande sans suite. Pour un nouveau besoin, vous pouvez faire une nouvelle demande à tout moment."
             )
-            check_move(request.status, Status.DECLINED, reason=RefusalReason.NO_ANSWER)
-            old = request.status
-            request.status, request.refusal_reason = Status.DECLINED, RefusalReason.NO_ANSWER
-            request.save(update_fields=["status", "refusal_reason", "updated_at"])
-            Event.objects.create(
-                request=request,
-                kind=Event.Kind.STATUS,
-                old_status=old,
-                new_status=Status.DECLINED,
-                body=note,
+            _set_status(
+                request,
+                Status.DECLINED,
+                note=note,
+                reason=RefusalReason.NO_ANSWER,
                 changes={Event.AUTOMATIC: f"classée sans suite après {step.number - 1} relance(s)"},
             )
             _notify_requester(request, "status_changed", reason=RefusalReason.NO_ANSWER.label, note=note)
