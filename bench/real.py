@@ -19,7 +19,6 @@ production settings, static files from ``collectstatic`` through WhiteNoise) and
 
 import argparse
 import os
-import random
 import shutil
 import statistics
 import sys
@@ -37,7 +36,6 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.core.cache import caches  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
@@ -65,13 +63,14 @@ def fill():
 
 
 def one_client_ms(prefix: str, rounds: int = 50) -> float:
-    """Median server time of a new search at one client, in process (no network, no page cache answer)."""
+    """Median server time of a new search at one client, in process (no network, no page cache answer: every
+    search is a different one; the page's cached fragments stay, as on a server)."""
+    from bench.profile_search import new_queries
+
     client = Client(HTTP_HOST="localhost")
-    rng = random.Random(3)
+    client.get(prefix + "rendez-vous")
     times = []
-    for _ in range(rounds):
-        query = "+".join(rng.choice(load.NEW_QUERY_WORDS) for _ in range(3))
-        caches["pages"].clear()
+    for query in new_queries(rounds, seed=len(prefix) + 1):
         start = time.perf_counter()
         assert client.get(prefix + query).status_code == 200
         times.append((time.perf_counter() - start) * 1000)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import QueryDict
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -22,7 +22,6 @@ from django.utils.text import capfirst
 
 from catalogue.filters import ServiceFilterSet
 from catalogue.models import CodeStatus, Deployment, Porteur, Service, Stage, Thematique
-from catalogue.search import load_synonyms
 from consultation.models import Enjeu
 from core.pagecache import per_generation
 from territoires.models import Departement
@@ -106,16 +105,24 @@ def _service_rows() -> dict[int, tuple]:
     return {row[0]: row for row in rows}
 
 
+def _is_empty(value) -> bool:
+    """Whether a cleaned filter value chooses nothing, without running a queryset (an empty multiple choice of
+    families or enjeux is ``queryset.none()``; a chosen one was already read by the form)."""
+    if isinstance(value, QuerySet):
+        return value.query.is_empty() or not value
+    return not value
+
+
 def _filter_key(filterset: ServiceFilterSet) -> tuple:
     """The active filters' values (the words left out): two requests with the same key keep the same services."""
     data = filterset.form.cleaned_data
     key = []
     for name in FACET_FILTERS:
         value = data.get(name)
-        if not value:
+        if _is_empty(value):
             key.append((name, ()))
             continue
-        values = value if isinstance(value, list | tuple) or hasattr(value, "model") else [value] if value else []
+        values = value if isinstance(value, list | tuple | QuerySet) else [value]
         key.append((name, tuple(sorted(str(getattr(item, "pk", item)) for item in values))))
     return tuple(key)
 
@@ -137,9 +144,9 @@ def _passing(filterset: ServiceFilterSet, request) -> dict[str, set[int]]:
         one = Service.objects.filter(pk=OuterRef("pk"))
         if name == "stage":
             one = filterset.without_stopped(one)
-        elif not data.get(name):
+        elif _is_empty(data.get(name)):
             continue
-        if data.get(name):
+        if not _is_empty(data.get(name)):
             one = filterset.filters[name].filter(one, data[name])
         flags[name] = Exists(one)
     rows = Service.objects.published().annotate(**{f"passes_{name}": flag for name, flag in flags.items()})
@@ -161,7 +168,7 @@ def search_catalogue(filterset: ServiceFilterSet, base_queryset, request) -> Sea
     The search itself is one query for the ordered ids of the services the words match; what the facets group
     on and which services pass each filter are kept per content generation.
     """
-    ids = filterset.searched_ids(base_queryset, synonyms=per_generation(request, "catalogue.synonyms", load_synonyms))
+    ids = filterset.searched_ids(base_queryset)
     every_row = per_generation(request, "catalogue.rows", _service_rows)
     passing = _passing(filterset, request)
     labels = per_generation(request, "catalogue.facets", _labels)

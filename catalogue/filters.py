@@ -72,6 +72,13 @@ class ServiceFilterSet(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.include_stopped = include_stopped
 
+    def get_form_class(self):
+        # Built once per class: each form copies its fields anyway (Django's forms deep-copy their base fields),
+        # and no filter of this set changes with the request. Building it cost each new search a millisecond.
+        if "_form_class" not in type(self).__dict__:
+            type(self)._form_class = super().get_form_class()
+        return type(self)._form_class
+
     def filter_q(self, queryset, name, value):
         # One choice of search step per request, shared with the facets' FilterSets (see facets.py).
         steps = getattr(self.request, "_catalogue_search_steps", None) if self.request else None
@@ -120,14 +127,14 @@ class ServiceFilterSet(django_filters.FilterSet):
             queryset = self.without_stopped(queryset)
         return self.ordered(queryset)
 
-    def searched_ids(self, queryset, synonyms=None) -> list[int]:
-        """The ids of ``queryset`` matching the words only (no other filter, stopped services included), in the
-        chosen order: one query (``synonyms``: see ``search.synonym_groups``)."""
+    def searched_ids(self, queryset) -> list[int]:
+        """The ids of the published services matching the words only (no other filter, stopped services
+        included), in the chosen order: one query (without words, every service of ``queryset``)."""
         text = self.form.cleaned_data.get("q")
         if not text:
             return list(self.ordered(queryset).values_list("pk", flat=True))
         sort = SORTS.get(self.form.cleaned_data.get("sort") or "pertinence")
-        return search_ids(queryset, text, order=sort, synonyms=synonyms)
+        return search_ids(text, order=sort)
 
     def ordered(self, queryset):
         sort = self.form.cleaned_data.get("sort") or "pertinence"

@@ -9,29 +9,24 @@ The query is first read against the synonyms table that staff keep (``SearchSyno
 Names that contain the query come first, then the best rank.
 """
 
-import re
 import unicodedata
-from functools import reduce
+from functools import cache, reduce
 from operator import or_
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
-from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Case, F, FloatField, IntegerField, Q, TextField, Value, When
 from django.db.models.functions import Concat, Length
 
-from catalogue.models import SEARCH_CONFIG, SearchSynonym
+from catalogue.models import SEARCH_CONFIG, SearchSynonym, Service, Stage
+from core import prepared
 
 MAX_QUERY_LENGTH = 200
 # The order of the results: names that contain the query first, then the best rank.
 ORDER = ("name_match", "-relevance", "name")
-ROW_COLUMNS = ("row_id", "step", "name_match", "relevance", "row_name", "row_updated")
 # A term this long is also recognised with a typo ("sale des fetes"); a shorter one only as typed,
 # or "signer" would also answer "signal".
 TYPO_TOLERANT_TERM_LENGTH = 8
-# pg_trgm's word similarity threshold is 0.6 by default; terms whose trigrams the query shares less than this
-# cannot reach it, and PostgreSQL is not asked about them (a margin below 0.6, in case the setting is lowered).
-PREFILTER_SIMILARITY = 0.5
 # Letter-by-letter closeness (pg_trgm word similarity) of the services offered when nothing matches.
 CLOSE_SERVICE_SIMILARITY = 0.5
 # Words found in most services' texts: alone they say nothing of a need ("état civil" is not about the State),
@@ -63,43 +58,9 @@ def fold(text: str) -> str:
     return " ".join("".join(char for char in decomposed if not unicodedata.combining(char)).lower().split())
 
 
-def load_synonyms() -> list[tuple[str, list[str]]]:
-    """Every synonym as (its term without accents, its groups), in the order of the terms."""
-    return [(synonym.term_search, synonym.groups) for synonym in SearchSynonym.objects.order_by("term")]
-
-
-def _trigrams(text: str) -> set[str]:
-    """pg_trgm's trigrams of ``text``: each run of letters and digits, two spaces before and one after."""
-    grams = set()
-    for word in re.findall(r"[^\W_]+", text):
-        padded = f"  {word} "
-        grams.update(padded[start : start + 3] for start in range(len(padded) - 2))
-    return grams
-
-
-def _may_be_close(term: str, query_trigrams: set[str]) -> bool:
-    """Whether pg_trgm could find ``term`` in the query with a typo: the share of the term's trigrams the query
-    has bounds their word similarity from above."""
-    term_trigrams = _trigrams(term)
-    return len(term_trigrams & query_trigrams) >= PREFILTER_SIMILARITY * len(term_trigrams)
-
-
-def synonym_groups(folded: str, synonyms: list | None = None) -> list[str]:
-    """The groups of words to search as well, from every synonym whose term the query contains.
-
-    With ``synonyms`` (``load_synonyms()``, kept per content generation) the terms the query contains are found
-    here, and PostgreSQL is asked only when a long term may be in it with a typo.
-    """
-    if synonyms is not None and folded.isascii():
-        query_trigrams = _trigrams(folded)
-        if not any(
-            len(term) >= TYPO_TOLERANT_TERM_LENGTH and _may_be_close(term, query_trigrams) for term, _ in synonyms
-        ):
-            groups = []
-            for term, term_groups in synonyms:
-                if f" {term} " in f" {folded} ":
-                    groups.extend(group for group in term_groups if group not in groups)
-            return groups
+def synonym_groups(folded: str) -> list[str]:
+    """The groups of words to search as well, from every synonym whose term the query contains (a long term
+    also with a typo), in the order of the terms."""
     padded = Value(f" {folded} ", output_field=TextField())
     synonyms = SearchSynonym.objects.alias(query=padded, term_length=Length("term_search")).filter(
         Q(query__contains=Concat(Value(" "), F("term_search"), Value(" "), output_field=TextField()))
@@ -119,8 +80,10 @@ def _steps(text: str, folded: str, groups: list[str]):
     )
     yield Q(search_vector=every_word), SearchRank(F("search_vector"), every_word)
     yield Q(text_search__trigram_word_similar=folded), TrigramWordSimilarity(folded, "text_search")
-    words = [*folded.split()[:20], *(word for group in groups for word in fold(group).split())]
-    words = [word for word in words if word not in GENERIC_WORDS]
+    words = [
+        *_any_words(folded),
+        *(word for group in groups for word in fold(group).split() if word not in GENERIC_WORDS),
+    ]
     if not words:
         yield Q(pk__in=[]), Value(0.0, output_field=FloatField())
         return
@@ -151,47 +114,90 @@ def search_services(queryset, text: str, *, chosen_steps: dict | None = None):
     return queryset.filter(condition).annotate(name_match=_name_match(folded), relevance=rank).order_by(*ORDER)
 
 
-def search_ids(queryset, text: str, *, order: list[str] | None = None, synonyms: list | None = None) -> list[int]:
-    """The ids of ``search_services(queryset, text)`` in its order (or in ``order``), from one query.
+def _any_words(folded: str) -> list[str]:
+    """The query's own words the any-word step searches (the synonyms' words are added by the database)."""
+    return [word for word in folded.split()[:20] if word not in GENERIC_WORDS]
 
-    Each step is a materialised ``WITH`` part read only when no earlier one found anything (an uncorrelated
-    ``NOT EXISTS``, which PostgreSQL evaluates once, before reading the step): each step stays one indexed
-    lookup run at most once, and choosing the step costs no query of its own.
-    """
+
+# ``search_services`` in one statement, prepared once per connection (``core.prepared``): the synonyms the
+# query contains, the two queries built from them (every word of the query or of one synonym; any word), then
+# each step read only when no earlier one found anything (an uncorrelated ``NOT EXISTS``, evaluated once before
+# the step is read), so each step stays one indexed lookup run at most once. $1 the text as typed, $2 folded,
+# $3 folded between spaces, $4 the query's words for the any-word step. ``search_services`` is the reference: a
+# test checks that both find the same services in the same order.
+_NAME_MATCH = (
+    "CASE WHEN s.name_search = $2 THEN 0 WHEN starts_with(s.name_search, $2) THEN 1"
+    " WHEN strpos(s.name_search, $2) > 0 THEN 2 ELSE 3 END"
+)
+_GENERIC = "ARRAY[{}]::text[]".format(", ".join(f"'{word}'" for word in sorted(GENERIC_WORDS)))
+_SEARCH_SQL = f"""
+WITH synonym AS (
+  SELECT array_agg(grp ORDER BY first_position) AS groups FROM (
+    SELECT grp, min(position) AS first_position FROM (
+      SELECT btrim(part.grp) AS grp, row_number() OVER (ORDER BY synonym.term, part.number) AS position
+      FROM catalogue_searchsynonym synonym,
+           unnest(string_to_array(synonym.expansion, ',')) WITH ORDINALITY AS part(grp, number)
+      WHERE strpos($3, ' ' || synonym.term_search || ' ') > 0
+         OR (length(synonym.term_search) >= {TYPO_TOLERANT_TERM_LENGTH} AND $3 %%> synonym.term_search)
+    ) parts WHERE grp <> '' GROUP BY grp
+  ) distinct_groups
+),
+query AS MATERIALIZED (
+  SELECT
+    (SELECT string_agg('(' || words_query::text || ')', ' | ' ORDER BY number)::tsquery
+       FROM unnest(ARRAY[$1] || synonym.groups) WITH ORDINALITY AS item(words, number),
+            LATERAL websearch_to_tsquery('{SEARCH_CONFIG}', item.words) AS words_query
+      WHERE numnode(words_query) > 0) AS every_word,
+    (SELECT string_agg('(' || word_query::text || ')', ' | ' ORDER BY number)::tsquery
+       FROM unnest($4 || ARRAY(
+              SELECT word FROM unnest(synonym.groups) WITH ORDINALITY AS part(grp, number),
+                   LATERAL regexp_split_to_table(immutable_unaccent(lower(part.grp)), '\\s+')
+                     WITH ORDINALITY AS split(word, position)
+              WHERE word <> '' AND word <> ALL({_GENERIC}) ORDER BY part.number, split.position
+            )) WITH ORDINALITY AS item(word, number),
+            LATERAL plainto_tsquery('{SEARCH_CONFIG}', item.word) AS word_query
+      WHERE numnode(word_query) > 0) AS any_word
+  FROM synonym
+),
+step_0 AS MATERIALIZED (
+  SELECT s.id, 0 AS step, {_NAME_MATCH} AS name_match,
+         ts_rank(s.search_vector, (SELECT every_word FROM query)) AS relevance, s.name, s.updated_at
+  FROM catalogue_service s WHERE s.is_published AND s.search_vector @@ (SELECT every_word FROM query)
+),
+step_1 AS MATERIALIZED (
+  SELECT s.id, 1, {_NAME_MATCH}, word_similarity($2, s.text_search), s.name, s.updated_at
+  FROM catalogue_service s WHERE NOT EXISTS (SELECT FROM step_0) AND s.is_published AND s.text_search %%> $2
+),
+step_2 AS MATERIALIZED (
+  SELECT s.id, 2, {_NAME_MATCH}, ts_rank(s.search_vector, (SELECT any_word FROM query)), s.name, s.updated_at
+  FROM catalogue_service s WHERE NOT EXISTS (SELECT FROM step_0) AND NOT EXISTS (SELECT FROM step_1)
+    AND s.is_published AND s.search_vector @@ (SELECT any_word FROM query)
+)
+SELECT id FROM (SELECT * FROM step_0 UNION ALL SELECT * FROM step_1 UNION ALL SELECT * FROM step_2) found
+ORDER BY step, {{ordering}}"""
+_COLUMNS = {"name_match": "name_match", "relevance": "relevance", "name": "name", "updated_at": "updated_at"}
+
+
+@cache
+def _search_statement(order: tuple[str, ...]) -> tuple[str, str]:
+    ordering = ", ".join(
+        f"{_COLUMNS[field.removeprefix('-')]}{' DESC' if field.startswith('-') else ''}" for field in order
+    )
+    sql = _SEARCH_SQL.format(ordering=ordering)
+    return prepared.statement_name("catalogue_search", sql), sql
+
+
+def search_ids(text: str, *, order: list[str] | None = None) -> list[int]:
+    """The ids of ``search_services(Service.objects.published(), text)`` in its order (or in ``order``), from
+    one prepared statement: no query of its own for the synonyms, no planning once the connection has run it."""
     folded = fold(text)
     if not any(char.isalnum() for char in folded):
         return []
-    parts, params = [], []
-    for number, (condition, rank) in enumerate(_steps(text, folded, synonym_groups(folded, synonyms))):
-        part = (
-            queryset.filter(condition)
-            .annotate(
-                row_id=F("pk"),
-                step=Value(number),
-                name_match=_name_match(folded),
-                relevance=rank,
-                row_name=F("name"),
-                row_updated=F("updated_at"),
-            )
-            .order_by()
-            .values_list(*ROW_COLUMNS)
-        )
-        try:
-            sql, part_params = part.query.sql_with_params()
-        except EmptyResultSet:  # a step that cannot match (no word left to search)
-            continue
-        gates = " AND ".join(f"NOT EXISTS (SELECT FROM step_{earlier})" for earlier in range(len(parts)))
-        parts.append(
-            f"step_{len(parts)} AS MATERIALIZED (SELECT * FROM ({sql}) part{' WHERE ' if gates else ''}{gates})"
-        )
-        params.extend(part_params)
-    union = " UNION ALL ".join(f"SELECT * FROM step_{number}" for number in range(len(parts)))
-    columns = {"name_match": "name_match", "relevance": "relevance", "name": "row_name", "updated_at": "row_updated"}
-    ordering = ", ".join(
-        f"{columns[field.removeprefix('-')]}{' DESC' if field.startswith('-') else ''}" for field in order or ORDER
-    )
+    name, sql = _search_statement(tuple(order or ORDER))
     with connection.cursor() as cursor:
-        cursor.execute(f"WITH {', '.join(parts)} {union} ORDER BY step, {ordering}", params)  # noqa: S608 (compiled)
+        prepared.execute(
+            cursor, name, sql, ["text", "text", "text", "text[]"], [text, folded, f" {folded} ", _any_words(folded)]
+        )
         return [row[0] for row in cursor.fetchall()]
 
 
@@ -206,14 +212,20 @@ def _name_match(folded: str) -> Case:
     )
 
 
-def close_services(queryset, text: str, *, limit: int = 3):
-    """When nothing matches: a few services whose name or summary come nearest to what was typed, if any."""
+_CLOSE_SQL = f"""
+SELECT id, slug, name, summary FROM (
+  SELECT id, slug, name, summary, word_similarity($1, text_search) AS closeness FROM catalogue_service
+  WHERE is_published AND stage <> '{Stage.ABANDON}'
+) service WHERE closeness >= {CLOSE_SERVICE_SIMILARITY} ORDER BY closeness DESC, name LIMIT $2"""
+_CLOSE_STATEMENT = prepared.statement_name("catalogue_close", _CLOSE_SQL)
+
+
+def close_services(text: str, *, limit: int = 3) -> list[Service]:
+    """When nothing matches: a few published, not stopped services whose name or summary come nearest to what
+    was typed (slug, name and summary only), if any."""
     folded = fold(text)
     if not any(char.isalnum() for char in folded):
-        return queryset.none()
-    closeness = TrigramWordSimilarity(folded, "text_search")
-    return (
-        queryset.annotate(closeness=closeness)
-        .filter(closeness__gte=CLOSE_SERVICE_SIMILARITY)
-        .order_by("-closeness", "name")[:limit]
-    )
+        return []
+    with connection.cursor() as cursor:
+        prepared.execute(cursor, _CLOSE_STATEMENT, _CLOSE_SQL, ["text", "int"], [folded, limit])
+        return [Service(pk=pk, slug=slug, name=name, summary=summary) for pk, slug, name, summary in cursor]

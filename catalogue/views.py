@@ -92,7 +92,7 @@ def service_list(request):
         "has_other_filters": any(key not in NOT_FILTERS | {"q"} and request.GET.get(key) for key in request.GET),
     }
     if valid and context["typed"] and not page.paginator.count:
-        context["close_services"] = close_services(_list_queryset().active(), context["typed"])
+        context["close_services"] = close_services(context["typed"])
     return render(request, "catalogue/service_list.html", context, status=200 if valid else 400)
 
 
