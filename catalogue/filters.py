@@ -1,5 +1,7 @@
 """One FilterSet for the catalogue page, its CSV export and its API list."""
 
+import copy
+
 import django_filters
 from django.db.models import Exists, OuterRef, Q
 from drf_spectacular.types import OpenApiTypes
@@ -18,6 +20,25 @@ def slug_filter(filter_class):
 
 SORT_CHOICES = [("pertinence", "pertinence"), ("nom", "nom"), ("maj", "dernière mise à jour")]
 SORTS = {"nom": ["name"], "maj": ["-updated_at", "name"]}
+
+
+class ShallowCopiedFilters(dict):
+    """A FilterSet's filters, copied shallowly for each FilterSet instead of deep-copied.
+
+    django-filter deep-copies every filter for each FilterSet (its querysets, choices and widgets): 0.6 ms a page,
+    a third of what a new search costs the database. None of these filters holds anything a request changes, so a
+    copy of each is enough; a filter with a method is rebound to its copy, whose ``parent`` is the new FilterSet.
+    """
+
+    def __deepcopy__(self, memo):
+        copies = {}
+        for name, filter_ in self.items():
+            clone = copy.copy(filter_)
+            clone.extra = dict(filter_.extra)
+            if filter_.method is not None:
+                clone.method = filter_.method
+            copies[name] = clone
+        return copies
 
 
 class ServiceFilterSet(django_filters.FilterSet):
@@ -127,12 +148,12 @@ class ServiceFilterSet(django_filters.FilterSet):
             queryset = self.without_stopped(queryset)
         return self.ordered(queryset)
 
-    def searched_ids(self, queryset) -> list[int]:
+    def searched_ids(self) -> list[int]:
         """The ids of the published services matching the words only (no other filter, stopped services
-        included), in the chosen order: one query (without words, every service of ``queryset``)."""
+        included), in the chosen order: one query (without words, every published service)."""
         text = self.form.cleaned_data.get("q")
         if not text:
-            return list(self.ordered(queryset).values_list("pk", flat=True))
+            return list(self.ordered(Service.objects.published()).values_list("pk", flat=True))
         sort = SORTS.get(self.form.cleaned_data.get("sort") or "pertinence")
         return search_ids(text, order=sort)
 
@@ -143,3 +164,6 @@ class ServiceFilterSet(django_filters.FilterSet):
         if not self.form.cleaned_data.get("q"):
             return queryset.order_by("name")
         return queryset
+
+
+ServiceFilterSet.base_filters = ShallowCopiedFilters(ServiceFilterSet.base_filters)

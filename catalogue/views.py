@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
+from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
@@ -13,7 +13,7 @@ from catalogue.filters import SORT_CHOICES, ServiceFilterSet
 from catalogue.models import Deployment, Service, ServiceEnjeu
 from catalogue.opendata import CSV_COLUMNS, USAGE_COLUMNS, csv_rows, usage_records
 from catalogue.publiccode import dump, missing_facts, to_publiccode
-from catalogue.search import close_services
+from catalogue.search import card_services, close_services
 from catalogue.usage import usages_near
 from consultation.models import Enjeu
 from core.opendata import csv_response
@@ -46,9 +46,10 @@ def _cards(request, ids: list[int], search) -> list[Card]:
     if missing:
         if len(cards) + len(missing) > MAX_KEPT_CARDS:
             cards.clear()
-        for pk, service in _list_queryset().in_bulk(missing).items():
+        template = get_template("catalogue/_service_card.html")
+        for pk, service in card_services(missing).items():
             service.families = search.families(pk)
-            html = render_to_string("catalogue/_service_card.html", {"service": service})
+            html = template.render({"service": service})
             cards[pk] = Card(service.slug, mark_safe(html))  # noqa: S308 (rendered by the template, escaped)
     return [cards[pk] for pk in ids]
 
@@ -67,9 +68,10 @@ def _facets_html(facets, form) -> dict[str, str]:
 @require_safe
 def service_list(request):
     """The catalogue: search, filters with counts, removable tags, sort and pagination, all in the URL."""
-    filterset = ServiceFilterSet(request.GET, queryset=_list_queryset(), request=request)
+    # The page reads the FilterSet's form only: the search and the facets are built by ``search_catalogue``.
+    filterset = ServiceFilterSet(request.GET, request=request)
     valid = filterset.is_valid()
-    search = search_catalogue(filterset, Service.objects.published(), request) if valid else None
+    search = search_catalogue(filterset, request) if valid else None
     page = Paginator(search.ids if valid else [], PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = _cards(request, list(page.object_list), search) if valid else []
     facets = search.facets if valid else []
