@@ -113,6 +113,7 @@ SOME_QUERIES = [
     "or or -",
     "'; DROP TABLE catalogue_service; --",
     "100% $1 %s :* & | !",
+    "{agenda,salle} \"c\\d\" 'e' [x] NULL",
     "œuvre cœur straße ﬁchier 🚒 agenda",
     "mairie commune outil numérique",
     "x" * 200,
